@@ -1,0 +1,643 @@
+import Foundation
+
+/// Lowers a parsed OpenAPI 3.0/3.1 document into the IR: one pass over the named schemas, one
+/// over the operations. Never throws for what it cannot map: it records a diagnostic and uses a
+/// safe fallback (`JSONValue`, or no body) instead.
+struct IRBuilder {
+    private let root: Node
+    private(set) var ir = IR()
+    private(set) var diagnostics: [Diagnostic] = []
+
+    private var typeNames = NameScope(reserved: Naming.reservedTypeNames)
+    /// Component schema key -> Swift type name.
+    private var componentNames: [String: String] = [:]
+    /// Structural signature (plus request flag) -> Swift type name already generated.
+    private var typesBySignature: [String: String] = [:]
+    /// Named schemas reachable from a request body: their optional nullable fields are tri-state.
+    private var requestComponents: Set<String> = []
+    /// Named object and enum schemas whose signature is known but whose declaration is not yet
+    /// built. An identical inline schema met first builds it under the schema's own name.
+    private var pendingComponents: [String: (node: Node, pointer: String)] = [:]
+
+    static let httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+    init(root: Node) { self.root = root }
+
+    mutating func build() -> IR {
+        if let version = root["openapi"]?.stringValue {
+            if !(version.hasPrefix("3.0") || version.hasPrefix("3.1")) {
+                warn("OpenAPI \(version) is not 3.0 or 3.1; generating as if it were", at: "#/openapi")
+            }
+        } else {
+            warn("no `openapi` version field; reading the document as OpenAPI 3.0", at: "#")
+        }
+        let schemas = root["components"]?["schemas"]?.objectValue ?? ObjectNode()
+        for key in schemas.keys {
+            componentNames[key] = typeNames.claim(Naming.typeName(key))
+        }
+        requestComponents = findRequestComponents()
+        for (key, schema) in schemas.members {
+            guard let object = schema.objectValue, object["$ref"] == nil, object["allOf"] == nil,
+                  object["oneOf"] == nil, object["anyOf"] == nil,
+                  object["properties"] != nil || object["enum"] != nil
+            else { continue }
+            let signature = (requestComponents.contains(key) && object["enum"] == nil ? "R" : "") + Signature.of(schema)
+            guard typesBySignature[signature] == nil else { continue }
+            let name = componentNames[key]!
+            typesBySignature[signature] = name
+            pendingComponents[name] = (schema, Self.schemaRefPrefix + Naming.pointerEscaped(key))
+        }
+        for (key, schema) in schemas.members {
+            declareComponent(key: key, schema: schema)
+        }
+        buildOperations()
+        return ir
+    }
+
+    // MARK: Diagnostics
+
+    private mutating func warn(_ message: String, at pointer: String) {
+        diagnostics.append(Diagnostic(severity: .warning, message: message, pointer: pointer))
+    }
+
+    // MARK: References
+
+    private static let schemaRefPrefix = "#/components/schemas/"
+
+    /// The component name a `$ref` names, when it points at a whole named schema.
+    private func componentKey(of ref: String) -> String? {
+        guard ref.hasPrefix(Self.schemaRefPrefix) else { return nil }
+        let key = unescapePointer(String(ref.dropFirst(Self.schemaRefPrefix.count)))
+        return key.contains("/") ? nil : key
+    }
+
+    private func unescapePointer(_ token: String) -> String {
+        token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+    }
+
+    /// Follows a local JSON pointer (`#/a/b/0`).
+    private func lookup(_ ref: String) -> Node? {
+        guard ref.hasPrefix("#") else { return nil }
+        var node = root
+        for token in ref.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
+            let key = unescapePointer(String(token))
+            switch node {
+            case .object(let object):
+                guard let next = object[key] else { return nil }
+                node = next
+            case .array(let elements):
+                guard let index = Int(key), elements.indices.contains(index) else { return nil }
+                node = elements[index]
+            default:
+                return nil
+            }
+        }
+        return node
+    }
+
+    /// Resolves a `$ref` to a parameter, request body or response (up to a few hops).
+    private mutating func dereference(_ node: Node, pointer: String) -> (Node, String) {
+        var node = node
+        var pointer = pointer
+        var hops = 0
+        while let ref = node["$ref"]?.stringValue {
+            hops += 1
+            guard hops < 16, let target = lookup(ref) else {
+                warn("cannot resolve reference \(ref)", at: pointer)
+                return (.object(ObjectNode()), pointer)
+            }
+            node = target
+            pointer = ref
+        }
+        return (node, pointer)
+    }
+
+    /// Named schemas used, directly or through other named schemas, by any request body.
+    private func findRequestComponents() -> Set<String> {
+        var found: Set<String> = []
+        var pending: [Node] = []
+        for (_, item) in (root["paths"]?.objectValue ?? ObjectNode()).members {
+            for method in Self.httpMethods {
+                guard var body = item[method]?["requestBody"] else { continue }
+                if let ref = body["$ref"]?.stringValue, let target = lookup(ref) { body = target }
+                if let content = body["content"]?.objectValue { pending.append(contentsOf: content.values) }
+            }
+        }
+        while let node = pending.popLast() {
+            switch node {
+            case .object(let object):
+                if let ref = object["$ref"]?.stringValue, let key = componentKey(of: ref) {
+                    if found.insert(key).inserted, let target = root["components"]?["schemas"]?[key] {
+                        pending.append(target)
+                    }
+                }
+                pending.append(contentsOf: object.values)
+            case .array(let elements):
+                pending.append(contentsOf: elements)
+            default:
+                break
+            }
+        }
+        return found
+    }
+
+    // MARK: Schemas
+
+    /// How a schema that needs a declaration gets its name.
+    private enum Naming_ {
+        /// A named schema: exactly this name.
+        case named(String)
+        /// An inline schema: this name unless an identical type exists already.
+        case inline(String)
+
+        var base: String {
+            switch self {
+            case .named(let name), .inline(let name): name
+            }
+        }
+    }
+
+    private mutating func declareComponent(key: String, schema: Node) {
+        let name = componentNames[key]!
+        let pointer = Self.schemaRefPrefix + Naming.pointerEscaped(key)
+        let (reference, _) = typeReference(
+            for: schema, pointer: pointer, naming: .named(name), group: name,
+            inRequest: requestComponents.contains(key)
+        )
+        if reference != .named(name) {
+            ir.types.append(TypeDeclaration(
+                name: name, kind: .alias(reference),
+                documentation: documentation(of: schema, pointer: pointer), group: name
+            ))
+        }
+    }
+
+    /// The Swift type for a schema, declaring new types as needed. Returns whether the schema
+    /// allows `null`.
+    private mutating func typeReference(
+        for schema: Node, pointer: String, naming: Naming_, group: String, inRequest: Bool
+    ) -> (TypeReference, nullable: Bool) {
+        guard case .object(let object) = schema else {
+            if schema != .bool(true) {
+                warn("a schema must be an object; using JSONValue", at: pointer)
+            }
+            return (.json, false)
+        }
+        var nullable = object["nullable"]?.boolValue ?? false
+
+        if let ref = object["$ref"]?.stringValue {
+            if let key = componentKey(of: ref), let name = componentNames[key] {
+                let targetNullable = root["components"]?["schemas"]?[key]?["nullable"]?.boolValue ?? false
+                return (.named(name), nullable || targetNullable)
+            }
+            guard let target = lookup(ref) else {
+                warn("cannot resolve reference \(ref); using JSONValue", at: pointer)
+                return (.json, nullable)
+            }
+            if pointer.hasPrefix(ref + "/") || pointer == ref {
+                warn("reference \(ref) refers to itself; using JSONValue", at: pointer)
+                return (.json, nullable)
+            }
+            let (reference, targetNullable) = typeReference(for: target, pointer: ref, naming: naming, group: group, inRequest: inRequest)
+            return (reference, nullable || targetNullable)
+        }
+
+        // OpenAPI 3.1 type arrays: ["string", "null"] is a nullable string.
+        var types: [String] = []
+        switch object["type"] {
+        case .string(let type)?: types = [type]
+        case .array(let list)?: types = list.compactMap(\.stringValue)
+        default: break
+        }
+        if types.contains("null") {
+            nullable = true
+            types.removeAll { $0 == "null" }
+        }
+        if types.count > 1, object["oneOf"] == nil, object["anyOf"] == nil {
+            var variants: [Node] = []
+            for type in types {
+                var single = object
+                single.values[single.keys.firstIndex(of: "type")!] = .string(type)
+                variants.append(.object(single))
+            }
+            return (union(of: variants, in: object, pointer: pointer, variantPointers: nil, naming: naming, group: group, inRequest: inRequest), nullable)
+        }
+        let type = types.first
+
+        if let parts = object["allOf"]?.arrayValue {
+            return allOf(parts, in: object, pointer: pointer, naming: naming, group: group, inRequest: inRequest, nullable: nullable)
+        }
+
+        for keyword in ["oneOf", "anyOf"] {
+            guard let variants = object[keyword]?.arrayValue else { continue }
+            var kept: [(Node, String)] = []
+            for (index, variant) in variants.enumerated() {
+                if isNullSchema(variant) { nullable = true } else { kept.append((variant, "\(pointer)/\(keyword)/\(index)")) }
+            }
+            if kept.isEmpty { return (.json, true) }
+            if kept.count == 1 {
+                let (reference, variantNullable) = typeReference(for: kept[0].0, pointer: kept[0].1, naming: naming, group: group, inRequest: inRequest)
+                return (reference, nullable || variantNullable)
+            }
+            var variantNullable = false
+            for (variant, _) in kept where variant["nullable"]?.boolValue == true { variantNullable = true }
+            return (union(of: kept.map(\.0), in: object, pointer: pointer, variantPointers: kept.map(\.1), naming: naming, group: group, inRequest: inRequest), nullable || variantNullable)
+        }
+
+        if let values = object["enum"]?.arrayValue {
+            if values.contains(.null) { nullable = true }
+            let strings = values.compactMap(\.stringValue)
+            if type == "string" || (type == nil && !strings.isEmpty && strings.count == values.filter({ $0 != .null }).count) {
+                return (declare(object, pointer: pointer, naming: naming, group: group, inRequest: false) { _, _, _ in
+                    .stringEnum(strings)
+                }, nullable)
+            }
+        }
+
+        switch type {
+        case "string":
+            return (object["format"]?.stringValue == "date-time" ? .dateTime : .string, nullable)
+        case "integer":
+            switch object["format"]?.stringValue {
+            case "int32": return (.int32, nullable)
+            case "int64": return (.int64, nullable)
+            default: return (.int, nullable)
+            }
+        case "number":
+            return (object["format"]?.stringValue == "float" ? .float : .double, nullable)
+        case "boolean":
+            return (.bool, nullable)
+        case "array":
+            guard let items = object["items"] else { return (.array(.json), nullable) }
+            let itemNaming: Naming_ = .inline(naming.base + "Item")
+            let (element, _) = typeReference(for: items, pointer: pointer + "/items", naming: itemNaming, group: group, inRequest: inRequest)
+            return (.array(element), nullable)
+        case "object", nil:
+            if object["properties"] == nil {
+                if let additional = object["additionalProperties"], additional.objectValue != nil {
+                    let (value, _) = typeReference(for: additional, pointer: pointer + "/additionalProperties", naming: .inline(naming.base + "Value"), group: group, inRequest: inRequest)
+                    return (.dictionary(value), nullable)
+                }
+                return (type == nil ? .json : .dictionary(.json), nullable)
+            }
+            return (objectType(object, pointer: pointer, naming: naming, group: group, inRequest: inRequest), nullable)
+        default:
+            warn("unknown type '\(type!)'; using JSONValue", at: pointer)
+            return (.json, nullable)
+        }
+    }
+
+    private func isNullSchema(_ node: Node) -> Bool {
+        guard let object = node.objectValue else { return false }
+        if object["type"]?.stringValue == "null" { return true }
+        if object["type"]?.arrayValue == [.string("null")] { return true }
+        if object["enum"]?.arrayValue == [.null] { return true }
+        return false
+    }
+
+    /// Where a declaration for a schema goes, or the identical type that already exists.
+    private enum Claim {
+        case existing(TypeReference)
+        case new(name: String, group: String, documentation: Documentation)
+    }
+
+    private mutating func claim(_ object: ObjectNode, signature: String, pointer: String, naming: Naming_, group: String) -> Claim {
+        if let existing = typesBySignature[signature] {
+            if let component = pendingComponents.removeValue(forKey: existing) {
+                return .new(name: existing, group: existing, documentation: documentation(of: component.node, pointer: component.pointer))
+            }
+            if case .named(let name) = naming, name != existing {
+                ir.types.append(TypeDeclaration(
+                    name: name, kind: .alias(.named(existing)),
+                    documentation: documentation(of: .object(object), pointer: pointer), group: name
+                ))
+                return .existing(.named(name))
+            }
+            return .existing(.named(existing))
+        }
+        let name: String
+        switch naming {
+        case .named(let given): name = given
+        case .inline(let hint): name = typeNames.claim(Naming.typeName(hint))
+        }
+        typesBySignature[signature] = name
+        return .new(name: name, group: group, documentation: documentation(of: .object(object), pointer: pointer))
+    }
+
+    /// Declares a type for `object` unless an identical one exists, and returns its reference.
+    /// The declaration's place is taken before `kind` builds its members, so that the types the
+    /// members create follow it in the file, and a recursive reference finds its name.
+    private mutating func declare(
+        _ object: ObjectNode, signature: String? = nil, pointer: String, naming: Naming_, group: String, inRequest: Bool,
+        kind: (inout IRBuilder, _ name: String, _ group: String) -> TypeDeclaration.Kind
+    ) -> TypeReference {
+        let signature = signature ?? ((inRequest ? "R" : "") + Signature.of(.object(object)))
+        switch claim(object, signature: signature, pointer: pointer, naming: naming, group: group) {
+        case .existing(let reference):
+            return reference
+        case .new(let name, let group, let documentation):
+            let index = ir.types.count
+            ir.types.append(TypeDeclaration(name: name, kind: .alias(.json), documentation: documentation, group: group))
+            ir.types[index].kind = kind(&self, name, group)
+            return .named(name)
+        }
+    }
+
+    private mutating func objectType(_ object: ObjectNode, pointer: String, naming: Naming_, group: String, inRequest: Bool) -> TypeReference {
+        declare(object, pointer: pointer, naming: naming, group: group, inRequest: inRequest) { builder, name, group in
+            .object(builder.buildProperties(object, pointer: pointer, typeName: name, group: group, inRequest: inRequest))
+        }
+    }
+
+    private mutating func buildProperties(_ object: ObjectNode, pointer: String, typeName: String, group: String, inRequest: Bool) -> [Property] {
+        let required = Set((object["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        var memberNames = NameScope(reserved: ["CodingKeys"])
+        var properties: [Property] = []
+        for (key, schema) in (object["properties"]?.objectValue ?? ObjectNode()).members {
+            let propertyPointer = pointer + "/properties/" + Naming.pointerEscaped(key)
+            var (type, nullable) = typeReference(
+                for: schema, pointer: propertyPointer, naming: .inline(typeName + Naming.typeName(key)),
+                group: group, inRequest: inRequest
+            )
+            if type == .named(typeName) {
+                warn("property '\(key)' contains its own type; using JSONValue", at: propertyPointer)
+                type = .json
+            }
+            let isRequired = required.contains(key)
+            properties.append(Property(
+                jsonName: key, swiftName: memberNames.claim(Naming.memberName(key)), type: type,
+                isRequired: isRequired, isNullable: nullable,
+                isTriState: inRequest && nullable && !isRequired,
+                documentation: documentation(of: schema, pointer: propertyPointer)
+            ))
+        }
+        return properties
+    }
+
+    private mutating func allOf(
+        _ parts: [Node], in object: ObjectNode, pointer: String, naming: Naming_, group: String, inRequest: Bool, nullable: Bool
+    ) -> (TypeReference, nullable: Bool) {
+        // Resolve each part; a single part is simply that schema.
+        var resolved: [ObjectNode] = []
+        for (index, part) in parts.enumerated() {
+            var node = part
+            var hops = 0
+            while let ref = node["$ref"]?.stringValue, let target = lookup(ref), hops < 16 {
+                node = target
+                hops += 1
+            }
+            guard let partObject = node.objectValue else {
+                warn("allOf part \(index) is not a schema object; ignoring it", at: "\(pointer)/allOf/\(index)")
+                continue
+            }
+            resolved.append(partObject)
+        }
+        if parts.count == 1, object["properties"] == nil {
+            let (reference, partNullable) = typeReference(for: parts[0], pointer: pointer + "/allOf/0", naming: naming, group: group, inRequest: inRequest)
+            return (reference, nullable || partNullable)
+        }
+        // Merge the object parts into one object schema: properties in order, required united.
+        var merged = ObjectNode()
+        var properties = object["properties"]?.objectValue ?? ObjectNode()
+        var required = object["required"]?.arrayValue ?? []
+        for part in resolved {
+            let isObjectLike = part["properties"] != nil || part["type"]?.stringValue == "object"
+            if !isObjectLike {
+                warn("allOf combines a non-object schema; only object parts are merged", at: pointer)
+                continue
+            }
+            for (key, value) in (part["properties"]?.objectValue ?? ObjectNode()).members where properties[key] == nil {
+                properties.append(key, value)
+            }
+            required += part["required"]?.arrayValue ?? []
+        }
+        merged.append("type", .string("object"))
+        merged.append("properties", .object(properties))
+        merged.append("required", .array(required))
+        return (objectType(merged, pointer: pointer, naming: naming, group: group, inRequest: inRequest), nullable)
+    }
+
+    private mutating func union(
+        of variants: [Node], in object: ObjectNode, pointer: String, variantPointers: [String]?,
+        naming: Naming_, group: String, inRequest: Bool
+    ) -> TypeReference {
+        var unionObject = ObjectNode()
+        unionObject.append("oneOf", .array(variants))
+        return declare(unionObject, pointer: pointer, naming: naming, group: group, inRequest: inRequest) { builder, name, group in
+            var types: [TypeReference] = []
+            for (index, variant) in variants.enumerated() {
+                let variantPointer = variantPointers?[index] ?? pointer
+                let (type, _) = builder.typeReference(for: variant, pointer: variantPointer, naming: .inline(name + "Option\(index + 1)"), group: group, inRequest: inRequest)
+                if !types.contains(type) { types.append(type) }
+            }
+            // Try the narrowest shapes first: an integer also decodes as a Double, an object with
+            // optional properties matches almost anything.
+            let ordered = types.enumerated().sorted { lhs, rhs in
+                (Self.decodeRank(lhs.element), lhs.offset) < (Self.decodeRank(rhs.element), rhs.offset)
+            }.map(\.element)
+            var caseNames = NameScope()
+            return .oneOf(ordered.map { Variant(caseName: caseNames.claim(Self.caseName(for: $0)), type: $0) })
+        }
+    }
+
+    private static func decodeRank(_ type: TypeReference) -> Int {
+        switch type {
+        case .bool: 0
+        case .int, .int32, .int64: 1
+        case .float, .double: 2
+        case .dateTime: 3
+        case .string: 4
+        case .named: 5
+        case .array: 6
+        case .dictionary: 7
+        case .json, .noBody: 8
+        }
+    }
+
+    private static func caseName(for type: TypeReference) -> String {
+        switch type {
+        case .string: "string"
+        case .int, .int32, .int64: "integer"
+        case .double, .float: "number"
+        case .bool: "boolean"
+        case .dateTime: "dateTime"
+        case .json: "json"
+        case .noBody: "empty"
+        case .named(let name): Naming.memberName(name)
+        case .array(let element): caseName(for: element) + "Array"
+        case .dictionary(let value): caseName(for: value) + "Map"
+        }
+    }
+
+    private func documentation(of schema: Node, pointer: String) -> Documentation {
+        Documentation(summary: schema["title"]?.stringValue, text: schema["description"]?.stringValue, pointer: pointer)
+    }
+
+    // MARK: Operations
+
+    private mutating func buildOperations() {
+        guard let paths = root["paths"]?.objectValue else {
+            warn("the document has no paths", at: "#/paths")
+            return
+        }
+        for (path, itemNode) in paths.members {
+            let itemPointer = "#/paths/" + Naming.pointerEscaped(path)
+            let (item, _) = dereference(itemNode, pointer: itemPointer)
+            for method in Self.httpMethods {
+                guard let operation = item[method] else { continue }
+                buildOperation(operation, method: method, path: path, pathItem: item, pointer: itemPointer + "/" + method)
+            }
+        }
+    }
+
+    private mutating func buildOperation(_ node: Node, method: String, path: String, pathItem: Node, pointer: String) {
+        let operationID = node["operationId"]?.stringValue ?? (method + " " + path)
+        let name = typeNames.claim(Naming.typeName(operationID))
+        let group = "Operations+" + name
+
+        // Path-level parameters, overridden by operation-level ones of the same name and place.
+        var parameterNodes: [(Node, String)] = []
+        for (index, parameter) in (pathItem["parameters"]?.arrayValue ?? []).enumerated() {
+            parameterNodes.append(dereference(parameter, pointer: pointer.components(separatedBy: "/").dropLast().joined(separator: "/") + "/parameters/\(index)"))
+        }
+        for (index, parameter) in (node["parameters"]?.arrayValue ?? []).enumerated() {
+            let resolved = dereference(parameter, pointer: pointer + "/parameters/\(index)")
+            parameterNodes.removeAll { $0.0["name"] == resolved.0["name"] && $0.0["in"] == resolved.0["in"] }
+            parameterNodes.append(resolved)
+        }
+        var memberNames = NameScope(reserved: [
+            "body", "path", "query", "headers", "endpoint",
+            "responseBodyType", "init", "Body", "Response",
+        ])
+        var parameters: [Operation.Parameter] = []
+        for (parameter, parameterPointer) in parameterNodes {
+            guard let parameterName = parameter["name"]?.stringValue,
+                  let location = parameter["in"]?.stringValue.flatMap(Operation.Parameter.Location.init(rawValue:))
+            else {
+                warn("parameter without a name, or in a place other than path, query or header; skipped", at: parameterPointer)
+                continue
+            }
+            var type = TypeReference.string
+            if let schema = parameter["schema"] {
+                type = typeReference(for: schema, pointer: parameterPointer + "/schema", naming: .inline(name + Naming.typeName(parameterName)), group: group, inRequest: false).0
+            } else {
+                warn("parameter '\(parameterName)' has no schema; treating it as a string", at: parameterPointer)
+            }
+            if location == .path, case .array = type {
+                warn("path parameter '\(parameterName)' is an array; sending it as a string", at: parameterPointer)
+                type = .string
+            }
+            if !Self.isQueryEncodable(type, in: ir) {
+                warn("parameter '\(parameterName)' has a type that cannot be written in a URL; sending it as a string", at: parameterPointer)
+                type = .string
+            }
+            parameters.append(Operation.Parameter(
+                name: parameterName, swiftName: memberNames.claim(Naming.memberName(parameterName)),
+                location: location, type: type,
+                isRequired: location == .path || parameter["required"]?.boolValue == true,
+                documentation: documentation(of: parameter, pointer: parameterPointer)
+            ))
+        }
+
+        // A `{name}` in the path that no parameter declares still has to be filled in.
+        for placeholder in Self.placeholders(in: path) where !parameters.contains(where: { $0.location == .path && $0.name == placeholder }) {
+            warn("path parameter '\(placeholder)' is not declared; adding it as a string", at: pointer)
+            parameters.insert(Operation.Parameter(
+                name: placeholder, swiftName: memberNames.claim(Naming.memberName(placeholder)), location: .path,
+                type: .string, isRequired: true, documentation: Documentation(pointer: pointer)
+            ), at: 0)
+        }
+
+        var body = TypeReference.noBody
+        var isBodyRequired = false
+        if let bodyNode = node["requestBody"] {
+            let (requestBody, bodyPointer) = dereference(bodyNode, pointer: pointer + "/requestBody")
+            isBodyRequired = requestBody["required"]?.boolValue ?? false
+            if let (mediaType, schema) = jsonSchema(in: requestBody) {
+                body = typeReference(for: schema, pointer: bodyPointer + "/content/" + Naming.pointerEscaped(mediaType) + "/schema", naming: .inline(name + "Body"), group: group, inRequest: true).0
+            } else {
+                let types = requestBody["content"]?.objectValue?.keys.joined(separator: ", ") ?? "none"
+                warn("request body has no JSON content (\(types)); the operation is generated without a body", at: bodyPointer)
+            }
+        }
+
+        var successes: [(status: Int, type: TypeReference)] = []
+        var errors: [Int] = []
+        for (statusKey, responseNode) in (node["responses"]?.objectValue ?? ObjectNode()).members {
+            guard let status = Int(statusKey) else { continue }
+            if (200..<300).contains(status) {
+                let (response, responsePointer) = dereference(responseNode, pointer: pointer + "/responses/" + statusKey)
+                var type = TypeReference.noBody
+                if let (mediaType, schema) = jsonSchema(in: response) {
+                    let hint = successes.isEmpty ? name + "Response" : name + "Response\(status)"
+                    type = typeReference(for: schema, pointer: responsePointer + "/content/" + Naming.pointerEscaped(mediaType) + "/schema", naming: .inline(hint), group: group, inRequest: false).0
+                }
+                successes.append((status, type))
+            } else if status >= 300 {
+                errors.append(status)
+            }
+        }
+        successes.sort { $0.status < $1.status }
+        if successes.isEmpty {
+            warn("no success response is documented; expecting 200 with no body", at: pointer + "/responses")
+        }
+
+        var scopes: [String] = []
+        for requirement in (node["security"] ?? root["security"])?.arrayValue ?? [] {
+            for scopeList in requirement.objectValue?.values ?? [] {
+                for scope in scopeList.arrayValue?.compactMap(\.stringValue) ?? [] where !scopes.contains(scope) {
+                    scopes.append(scope)
+                }
+            }
+        }
+
+        ir.operations.append(Operation(
+            operationID: operationID, name: name, method: method.uppercased(), path: path,
+            summary: node["summary"]?.stringValue,
+            documentation: Documentation(summary: node["summary"]?.stringValue, text: node["description"]?.stringValue, pointer: pointer),
+            parameters: parameters, body: body, isBodyRequired: isBodyRequired,
+            successStatus: successes.first?.status ?? 200, response: successes.first?.type ?? .noBody,
+            responseBodies: successes.filter { $0.type != .noBody }, errorStatuses: errors.sorted(),
+            requiredScopes: scopes
+        ))
+    }
+
+    /// The names between braces in a path template, in order.
+    static func placeholders(in path: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(path)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            names.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+
+    /// The JSON media type and its schema (`application/json`, or any `+json` type).
+    private func jsonSchema(in node: Node) -> (String, Node)? {
+        guard let content = node["content"]?.objectValue else { return nil }
+        for (mediaType, media) in content.members {
+            let base = mediaType.split(separator: ";").first.map(String.init) ?? mediaType
+            if base == "application/json" || base.hasSuffix("+json") || base == "*/*", let schema = media["schema"] {
+                return (mediaType, schema)
+            }
+        }
+        return nil
+    }
+
+    /// Whether values of `type` can go into a path, query or header.
+    private static func isQueryEncodable(_ type: TypeReference, in ir: IR) -> Bool {
+        switch type {
+        case .string, .int, .int32, .int64, .double, .float, .bool, .dateTime: return true
+        case .array(let element): return element != .json && isQueryEncodable(element, in: ir) && { if case .array = element { false } else { true } }()
+        case .named(let name):
+            guard let declaration = ir.types.last(where: { $0.name == name }) else { return false }
+            switch declaration.kind {
+            case .stringEnum: return true
+            case .alias(let target): return isQueryEncodable(target, in: ir)
+            default: return false
+            }
+        case .json, .dictionary, .noBody: return false
+        }
+    }
+}

@@ -1,0 +1,259 @@
+/// The support code every generated module needs, emitted as `Runtime.swift` next to the
+/// models so that generated output compiles on its own (no runtime package to depend on).
+enum RuntimeSupport {
+    static let source = #"""
+import Foundation
+
+/// The operations of the API, one type each: `Operations.ListProjectKeys(...)`.
+public enum Operations {}
+
+/// An HTTP method.
+public enum HTTPMethod: String, Sendable, Hashable {
+    case get = "GET", put = "PUT", post = "POST", delete = "DELETE"
+    case options = "OPTIONS", head = "HEAD", patch = "PATCH", trace = "TRACE"
+}
+
+/// One operation of the API, with its parameters filled in: everything a transport needs to
+/// send it and to decode what comes back.
+public protocol APIOperation: Sendable {
+    /// The JSON request body, or `NoBody`.
+    associatedtype Body: Encodable & Sendable
+    /// The body of the success response, or `NoBody`.
+    associatedtype Response: Decodable & Sendable
+
+    /// Where and how the operation is sent, and what it answers.
+    static var endpoint: Endpoint { get }
+
+    /// The path with its parameters filled in and percent-encoded.
+    var path: String { get }
+    /// The query parameters that are set, in spec order.
+    var query: [QueryItem] { get }
+    /// The header parameters that are set.
+    var headers: [QueryItem] { get }
+    /// The request body, if one is sent.
+    var body: Body? { get }
+
+    /// The type of the body documented for a success status, if it has one.
+    static func responseBodyType(status: Int) -> (any Decodable.Type)?
+}
+
+extension APIOperation {
+    public var query: [QueryItem] { [] }
+    public var headers: [QueryItem] { [] }
+
+    public static func responseBodyType(status: Int) -> (any Decodable.Type)? {
+        status == endpoint.successStatus && Response.self != NoBody.self ? Response.self : nil
+    }
+}
+
+extension APIOperation where Body == NoBody {
+    public var body: NoBody? { nil }
+}
+
+/// The fixed facts of an operation, from the spec.
+public struct Endpoint: Sendable, Hashable {
+    /// The spec's `operationId`.
+    public var operationID: String
+    public var method: HTTPMethod
+    /// The path with `{placeholders}`, as the spec writes it.
+    public var pathTemplate: String
+    /// The documented success status whose body is the operation's `Response`.
+    public var successStatus: Int
+    /// The error statuses the spec documents.
+    public var errorStatuses: [Int]
+    /// The token scopes that allow the operation (any one of them suffices).
+    public var requiredScopes: [String]
+
+    public init(_ operationID: String, _ method: HTTPMethod, _ pathTemplate: String, success: Int, errors: [Int], scopes: [String]) {
+        self.operationID = operationID
+        self.method = method
+        self.pathTemplate = pathTemplate
+        successStatus = success
+        errorStatuses = errors
+        requiredScopes = scopes
+    }
+}
+
+/// The absence of a body.
+public struct NoBody: Codable, Hashable, Sendable {
+    public init() {}
+}
+
+/// A name and value for the query string or a header.
+public struct QueryItem: Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A value that can be written into a URL.
+public protocol QueryValue {
+    var queryValue: String { get }
+}
+
+extension String: QueryValue { public var queryValue: String { self } }
+extension Int: QueryValue { public var queryValue: String { String(self) } }
+extension Int32: QueryValue { public var queryValue: String { String(self) } }
+extension Int64: QueryValue { public var queryValue: String { String(self) } }
+extension Double: QueryValue { public var queryValue: String { String(self) } }
+extension Float: QueryValue { public var queryValue: String { String(self) } }
+extension Bool: QueryValue { public var queryValue: String { self ? "true" : "false" } }
+
+extension QueryValue {
+    /// The value as one path segment: everything but unreserved characters percent-encoded.
+    var percentEncodedPathSegment: String {
+        queryValue.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? queryValue
+    }
+}
+
+private let pathSegmentAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+extension Array where Element == QueryItem {
+    /// Appends `name=value` when `value` is set.
+    public mutating func append<Value: QueryValue>(_ name: String, _ value: Value?) {
+        if let value { append(QueryItem(name: name, value: value.queryValue)) }
+    }
+
+    /// Appends `name=value` once for each value (the `form`, `explode` style).
+    public mutating func append<Value: QueryValue>(_ name: String, _ values: [Value]?) {
+        for value in values ?? [] { append(QueryItem(name: name, value: value.queryValue)) }
+    }
+}
+
+/// A string enum that stays open: values the spec does not list decode, compare and encode
+/// unchanged, so a value the server adds later never breaks decoding.
+public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, ExpressibleByStringLiteral,
+    CustomStringConvertible, QueryValue where RawValue == String {
+    init(rawValue: String)
+}
+
+extension OpenEnum {
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+    public var description: String { rawValue }
+    public var queryValue: String { rawValue }
+}
+
+/// A field that can be absent, `null`, or a value, each encoded differently. As an optional
+/// (`Nullable<T>?`): `nil` leaves the field out, `.null` sends `null` (for example to clear a
+/// setting), `.value(x)` sends `x`.
+public enum Nullable<Wrapped> {
+    case null
+    case value(Wrapped)
+
+    /// The value, or `nil` for `.null`.
+    public var value: Wrapped? {
+        if case .value(let wrapped) = self { return wrapped }
+        return nil
+    }
+}
+
+extension Nullable: Sendable where Wrapped: Sendable {}
+extension Nullable: Equatable where Wrapped: Equatable {}
+extension Nullable: Hashable where Wrapped: Hashable {}
+
+extension Nullable: Encodable where Wrapped: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .value(let wrapped): try container.encode(wrapped)
+        }
+    }
+}
+
+extension Nullable: Decodable where Wrapped: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .null : .value(try container.decode(Wrapped.self))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Keeps an explicit `null` apart from an absent key: the synthesized `Decodable`
+    /// conformances pick this overload for `Nullable<T>?` properties.
+    public func decodeIfPresent<Wrapped: Decodable>(_ type: Nullable<Wrapped>.Type, forKey key: Key) throws -> Nullable<Wrapped>? {
+        guard contains(key) else { return nil }
+        return try decodeNil(forKey: key) ? .null : .value(try decode(Wrapped.self, forKey: key))
+    }
+}
+
+/// A date and time exactly as the server wrote it (RFC 3339). Kept as text so that a value
+/// round-trips unchanged and an unusual format never fails decoding; `date` parses it.
+public struct DateTime: Codable, Hashable, Sendable, CustomStringConvertible, QueryValue {
+    public var rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The RFC 3339 form of `date`, in UTC with fractional seconds.
+    public init(_ date: Date) {
+        rawValue = date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// The instant, or `nil` when the text is not RFC 3339.
+    public var date: Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(rawValue))
+            ?? (try? Date.ISO8601FormatStyle().parse(rawValue))
+    }
+
+    public var description: String { rawValue }
+    public var queryValue: String { rawValue }
+}
+
+/// Any JSON value, for parts of the spec without a precise type.
+public enum JSONValue: Codable, Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+"""#
+}

@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "sentry-sdk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SentryModels", targets: ["SentryModels"]),
+        .library(name: "SentryAPI", targets: ["SentryAPI"]),
+        .library(name: "SentryResources", targets: ["SentryResources"]),
+        .library(name: "SentrySandbox", targets: ["SentrySandbox"]),
+        .library(name: "GeneratorCore", targets: ["GeneratorCore"]),
+        .executable(name: "sentry-sdk", targets: ["SentryCLI"]),
+        .executable(name: "Generator", targets: ["Generator"]),
+        .plugin(name: "GenerateModels", targets: ["GenerateModels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Only the validator is used (in tests); external reference loading is not needed.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
+    ],
+    targets: [
+        // The code generator: a pure core (spec -> IR -> Swift text) and a thin executable.
+        .target(
+            name: "GeneratorCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Generator/GeneratorCore"
+        ),
+        .executableTarget(
+            name: "Generator",
+            dependencies: [
+                "GeneratorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Generator/Generator"
+        ),
+        .plugin(
+            name: "GenerateModels",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-models",
+                    description: "Regenerate Sources/SentryModels/Generated from Spec/sentry.yaml"
+                ),
+                permissions: [
+                    .writeToPackageDirectory(reason: "Writes the generated models into Sources/SentryModels/Generated")
+                ]
+            ),
+            dependencies: ["Generator"],
+            path: "Plugins/GenerateModels"
+        ),
+
+        // The SDK, layer by layer (see docs: each depends only on the ones before it).
+        .target(name: "SentryModels"),
+        .target(name: "SentryAPI", dependencies: ["SentryModels"]),
+        .target(name: "SentryResources", dependencies: ["SentryAPI"]),
+        .target(name: "SentrySandbox", dependencies: ["SentryModels"]),
+        .executableTarget(
+            name: "SentryCLI",
+            dependencies: [
+                "SentryAPI", "SentryResources", "SentrySandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "GeneratorCoreTests",
+            dependencies: ["GeneratorCore"]
+        ),
+        .testTarget(
+            name: "SentryModelsTests",
+            dependencies: [
+                "SentryModels", "GeneratorCore",
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI"]),
+        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources"]),
+        .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
+        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
