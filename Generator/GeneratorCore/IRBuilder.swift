@@ -625,8 +625,14 @@ struct IRBuilder {
         return nil
     }
 
+    /// Whether `type` is one value that can be written as text (no array, object or any-JSON).
+    static func isScalar(_ type: TypeReference, in ir: IR) -> Bool {
+        if case .array = type { return false }
+        return isQueryEncodable(type, in: ir)
+    }
+
     /// Whether values of `type` can go into a path, query or header.
-    private static func isQueryEncodable(_ type: TypeReference, in ir: IR) -> Bool {
+    static func isQueryEncodable(_ type: TypeReference, in ir: IR) -> Bool {
         switch type {
         case .string, .int, .int32, .int64, .double, .float, .bool, .dateTime: return true
         case .array(let element): return element != .json && isQueryEncodable(element, in: ir) && { if case .array = element { false } else { true } }()
@@ -634,6 +640,7 @@ struct IRBuilder {
             guard let declaration = ir.types.last(where: { $0.name == name }) else { return false }
             switch declaration.kind {
             case .stringEnum: return true
+            case .oneOf(let variants): return variants.allSatisfy { isScalar($0.type, in: ir) }
             case .alias(let target): return isQueryEncodable(target, in: ir)
             default: return false
             }

@@ -110,7 +110,9 @@ struct SwiftRenderer {
             }
             text += "}\n"
         case .oneOf(let variants):
-            text += "public enum \(name): Codable, Hashable, Sendable {\n"
+            // A choice of plain values (`integer | string`) can also go into a URL.
+            let isScalar = variants.allSatisfy { IRBuilder.isScalar($0.type, in: ir) }
+            text += "public enum \(name): Codable, Hashable, Sendable\(isScalar ? ", QueryValue" : "") {\n"
             for variant in variants {
                 text += "    case \(Naming.escaped(variant.caseName))(\(variant.type.swift))\n"
             }
@@ -128,7 +130,15 @@ struct SwiftRenderer {
             for variant in variants {
                 text += "        case .\(Naming.escaped(variant.caseName))(let value): try container.encode(value)\n"
             }
-            text += "        }\n    }\n}\n"
+            text += "        }\n    }\n"
+            if isScalar {
+                text += "\n    public var queryValue: String {\n        switch self {\n"
+                for variant in variants {
+                    text += "        case .\(Naming.escaped(variant.caseName))(let value): value.queryValue\n"
+                }
+                text += "        }\n    }\n"
+            }
+            text += "}\n"
         case .object(let properties):
             text += "public struct \(name): Codable, Hashable, Sendable {\n"
             for property in properties {

@@ -1,0 +1,137 @@
+import Foundation
+@testable import GeneratorCore
+import Testing
+
+/// Sentry's official schema as a proving ground: every operation generates, the output
+/// compiles, and the named response examples decode with the types generated for them.
+@Suite(.serialized) struct OfficialSchemaTests {
+    static func generateOfficial() throws -> CodeGenerator.Output {
+        let data = try Data(contentsOf: officialSchemaURL)
+        return try CodeGenerator.generate(spec: [UInt8](data), specName: officialSchemaURL.lastPathComponent)
+    }
+
+    @Test func generatesEveryOperationWithFewDiagnostics() throws {
+        let output = try Self.generateOfficial()
+        #expect(output.operationCount == 223)
+        #expect(output.files.filter { $0.name.hasPrefix("Operations+") }.count == 223)
+        // What the schema itself leaves untyped or non-JSON; nothing else may fall back.
+        let messages = output.diagnostics.map(\.message).sorted()
+        #expect(messages == [
+            "parameter 'project' has a type that cannot be written in a URL; sending it as a string",
+            "parameter 'project' has a type that cannot be written in a URL; sending it as a string",
+            "request body has no JSON content (multipart/form-data); the operation is generated without a body",
+            "request body has no JSON content (multipart/form-data); the operation is generated without a body",
+        ])
+    }
+
+    /// Examples that do not match the schema they are published with, keyed by
+    /// "operationId status example", each with the inconsistency in Sentry's schema. Empty:
+    /// all 162 decode with schema 0.272.0. The test fails if any other example fails, and if a
+    /// listed one starts decoding, so the list stays true.
+    static let inconsistentExamples: [String: String] = [:]
+
+    @Test func outputCompilesAndDecodesEveryNamedExample() throws {
+        let output = try Self.generateOfficial()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("official-models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for file in output.files {
+            try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
+        }
+        let (ir, _) = CodeGenerator.intermediateRepresentation(of: try DocumentLoader.load([UInt8](Data(contentsOf: officialSchemaURL))))
+        try Data(Self.harness(operations: ir.operations).utf8).write(to: directory.appendingPathComponent("main.swift"))
+
+        let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }.sorted()
+        let binary = directory.appendingPathComponent("harness")
+        let compile = try run(swiftc(), ["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
+        #expect(compile.status == 0, "the generated code does not compile:\n\(compile.output.suffix(4000))")
+        guard compile.status == 0 else { return }
+
+        let result = try run(binary.path, [officialSchemaURL.path], in: directory)
+        #expect(result.status == 0)
+        var decoded = 0
+        var failures: [String: String] = [:]
+        for line in result.output.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
+            guard fields.count >= 2 else { continue }
+            if fields[0] == "ok" { decoded += 1 } else if fields[0] == "fail" { failures[fields[1]] = fields.count > 2 ? fields[2] : "" }
+        }
+        #expect(decoded + failures.count == 162, "every named example is tried")
+        #expect(Set(failures.keys) == Set(Self.inconsistentExamples.keys), "unexpected failures: \(failures)")
+        print("official examples: \(decoded) of \(decoded + failures.count) decode")
+    }
+
+    /// A `main.swift` that decodes each named response example with the type its operation
+    /// declares for that status, and prints one line per example.
+    static func harness(operations: [GeneratorCore.Operation]) -> String {
+        var text = """
+        import Foundation
+
+        func operationTypes() -> [String: any APIOperation.Type] {
+            [
+
+        """
+        for operation in operations {
+            text += "        \(Naming.literal(operation.operationID)): Operations.\(operation.name).self,\n"
+        }
+        text += """
+            ]
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, from data: Data) throws {
+            _ = try JSONDecoder().decode(type, from: data)
+        }
+
+        let types = operationTypes()
+        let root = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CommandLine.arguments[1]))) as! [String: Any]
+        for (_, item) in root["paths"] as! [String: Any] {
+            for (_, value) in item as! [String: Any] {
+                guard let operation = value as? [String: Any], let id = operation["operationId"] as? String,
+                      let responses = operation["responses"] as? [String: Any] else { continue }
+                for (status, response) in responses {
+                    guard let content = (response as? [String: Any])?["content"] as? [String: Any] else { continue }
+                    for (_, media) in content {
+                        guard let examples = (media as? [String: Any])?["examples"] as? [String: Any] else { continue }
+                        for (name, example) in examples {
+                            let label = "\\(id) \\(status) \\(name)"
+                            let json = (example as? [String: Any])?["value"] ?? NSNull()
+                            let data = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
+                            guard let type = types[id]?.responseBodyType(status: Int(status) ?? 0) else {
+                                print("fail\\t\\(label)\\tno type for this status")
+                                continue
+                            }
+                            do {
+                                try decode(type, from: data)
+                                print("ok\\t\\(label)")
+                            } catch {
+                                print("fail\\t\\(label)\\t\\(error)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        """
+        return text
+    }
+
+    private func swiftc() -> String {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/swiftc" } + ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "swiftc"
+    }
+
+    private func run(_ executable: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import OpenAPIKit30
+import Testing
+import Yams
+
+/// `Spec/sentry.yaml` is valid OpenAPI 3.0, as judged by OpenAPIKit's decoder and validator.
+@Suite struct SpecValidationTests {
+    let document: OpenAPI.Document
+
+    init() throws {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("Spec/sentry.yaml"), encoding: .utf8)
+        document = try YAMLDecoder().decode(OpenAPI.Document.self, from: text)
+    }
+
+    @Test func specValidates() throws {
+        try document.validate()
+    }
+
+    @Test func specCoversTheOperationsWeUse() {
+        let operationIDs = Set(document.allOperationIds)
+        #expect(operationIDs == [
+            "listProjectKeys", "createProjectKey", "getProjectKey", "updateProjectKey", "deleteProjectKey",
+            "listOrganizations", "getOrganization", "listOrganizationProjects", "getProject",
+            "listOrganizationProjectKeys",
+        ])
+    }
+
+    @Test func everyOperationDocumentsTheErrorsThatReallyHappen() throws {
+        for route in document.routes {
+            for endpoint in route.pathItem.endpoints {
+                let statuses = Set(endpoint.operation.responses.keys.map(\.rawValue))
+                #expect(statuses.isSuperset(of: ["401", "403", "429"]), "\(endpoint.operation.operationId ?? "?")")
+                if route.path.rawValue.contains("{") {
+                    #expect(statuses.contains("404"), "\(endpoint.operation.operationId ?? "?")")
+                }
+            }
+        }
+    }
+}
+
+/// The package root, found from this file's place in `Tests/SentryModelsTests/`.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Sentry's official schema, kept beside the project in `../shared/reference` (or where
+/// `SENTRY_OFFICIAL_SCHEMA` says).
+let officialSchemaURL: URL = {
+    if let path = ProcessInfo.processInfo.environment["SENTRY_OFFICIAL_SCHEMA"] { return URL(fileURLWithPath: path) }
+    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/sentry-api-schema/openapi-derefed.json")
+}()
