@@ -68,6 +68,10 @@ let package = Package(
             dependencies: ["GeneratorCore"]
         ),
         .testTarget(
+            name: "GeneratorTests",
+            dependencies: ["Generator"]
+        ),
+        .testTarget(
             name: "SentryModelsTests",
             dependencies: [
                 "SentryModels", "GeneratorCore",
