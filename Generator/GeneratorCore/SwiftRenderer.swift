@@ -187,7 +187,7 @@ struct SwiftRenderer {
 
     private func render(_ operation: Operation) -> String {
         var text = "extension Operations {\n"
-        text += docComment(operation.documentation, indent: "    ", extra: ["`\(operation.method) \(operation.path)`"])
+        text += docComment(operation.documentation, indent: "    ")
         text += "    public struct \(operation.name): APIOperation {\n"
         text += "        public typealias Body = \(operation.body.swift)\n"
         text += "        public typealias Response = \(operation.response.swift)\n"

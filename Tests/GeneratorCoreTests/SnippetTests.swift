@@ -120,7 +120,6 @@ import Testing
         #expect(output.diagnostics.isEmpty)
         #expect(output.file("Operations+UpdateThing.swift") == #"""
         extension Operations {
-            /// `PUT /things/{thing_id}/`
             /// Spec: `#/paths/~1things~1{thing_id}~1/put`
             public struct UpdateThing: APIOperation {
                 public typealias Body = UpdateThingBody

@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Creates a key in the project. Every field is optional: without a name the server picks a two-word name. A rate limit is stored only when both its window and count are above zero.
     ///
-    /// `POST /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/`
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1/post`
     public struct CreateProjectKey: APIOperation {
         public typealias Body = CreateProjectKeyRequest

@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Deletes the key for good; events sent with its DSN are rejected afterwards.
     ///
-    /// `DELETE /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/`
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1{key_id}~1/delete`
     public struct DeleteProjectKey: APIOperation {
         public typealias Body = NoBody

@@ -3,7 +3,6 @@
 extension Operations {
     /// Retrieve an organization
     ///
-    /// `GET /api/0/organizations/{organization_id_or_slug}/`
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1/get`
     public struct GetOrganization: APIOperation {
         public typealias Body = NoBody

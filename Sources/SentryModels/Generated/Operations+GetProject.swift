@@ -3,7 +3,6 @@
 extension Operations {
     /// Retrieve a project
     ///
-    /// `GET /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/`
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1/get`
     public struct GetProject: APIOperation {
         public typealias Body = NoBody

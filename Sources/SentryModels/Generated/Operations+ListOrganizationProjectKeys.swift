@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Newest key first, one page at a time, with cursors in the `Link` header.
     ///
-    /// `GET /api/0/organizations/{organization_id_or_slug}/project-keys/`
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1project-keys~1/get`
     public struct ListOrganizationProjectKeys: APIOperation {
         public typealias Body = NoBody

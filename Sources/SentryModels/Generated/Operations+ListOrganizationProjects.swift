@@ -3,7 +3,6 @@
 extension Operations {
     /// List an organization's projects
     ///
-    /// `GET /api/0/organizations/{organization_id_or_slug}/projects/`
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1projects~1/get`
     public struct ListOrganizationProjects: APIOperation {
         public typealias Body = NoBody

@@ -3,7 +3,6 @@
 extension Operations {
     /// List the organizations the token can access
     ///
-    /// `GET /api/0/organizations/`
     /// Spec: `#/paths/~1api~10~1organizations~1/get`
     public struct ListOrganizations: APIOperation {
         public typealias Body = NoBody

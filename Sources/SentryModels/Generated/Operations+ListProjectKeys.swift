@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Newest key first, one page at a time. The `Link` response header carries the cursors of the previous and next pages. Keys for Sentry's internal use cases are not listed.
     ///
-    /// `GET /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/`
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1/get`
     public struct ListProjectKeys: APIOperation {
         public typealias Body = NoBody

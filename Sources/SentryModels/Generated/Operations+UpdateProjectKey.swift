@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Changes only the fields sent. `rateLimit: null` removes the rate limit; loader options are merged into the stored ones. An empty or missing name leaves the name unchanged.
     ///
-    /// `PUT /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/`
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1{key_id}~1/put`
     public struct UpdateProjectKey: APIOperation {
         public typealias Body = UpdateProjectKeyRequest
