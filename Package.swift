@@ -65,7 +65,8 @@ let package = Package(
 
         .testTarget(
             name: "GeneratorCoreTests",
-            dependencies: ["GeneratorCore"]
+            dependencies: ["GeneratorCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GeneratorTests",

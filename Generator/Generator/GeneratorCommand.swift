@@ -39,15 +39,7 @@ struct GeneratorCommand: ParsableCommand {
     func run() throws {
         let specURL = URL(fileURLWithPath: spec)
         let outputURL = URL(fileURLWithPath: output, isDirectory: true)
-        guard let data = FileManager.default.contents(atPath: specURL.path) else {
-            throw ValidationError("Cannot read the spec at '\(spec)'. Run from the package root, or pass --spec PATH.")
-        }
-        let generated: CodeGenerator.Output
-        do {
-            generated = try CodeGenerator.generate(spec: [UInt8](data), specName: specURL.lastPathComponent)
-        } catch {
-            throw ValidationError("Cannot parse '\(spec)': \(error)")
-        }
+        let generated = try generate(from: specURL)
         if !quiet {
             for diagnostic in generated.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
         }
@@ -68,6 +60,26 @@ struct GeneratorCommand: ParsableCommand {
         try plan.apply()
         let changes = plan.isEmpty ? "no changes" : "\(plan.writes.count) written, \(plan.removals.count) removed"
         print("Generated \(generated.typeCount) types and \(generated.operationCount) operations in \(generated.files.count) files (\(changes)); \(generated.diagnostics.count) diagnostics.")
+    }
+}
+
+extension GeneratorCommand {
+    /// Parses and generates. The spec's bytes live only while they are parsed, and the tree
+    /// only until the IR is built, so that peak memory stays near the largest of the three.
+    func generate(from specURL: URL) throws -> CodeGenerator.Output {
+        let document = try parse(specURL)
+        return CodeGenerator.generate(document: consume document, specName: specURL.lastPathComponent)
+    }
+
+    private func parse(_ specURL: URL) throws -> Node {
+        guard let data = FileManager.default.contents(atPath: specURL.path) else {
+            throw ValidationError("Cannot read the spec at '\(spec)'. Run from the package root, or pass --spec PATH.")
+        }
+        do {
+            return try data.withUnsafeBytes { try CodeGenerator.parse($0.bindMemory(to: UInt8.self)) }
+        } catch {
+            throw ValidationError("Cannot parse '\(spec)': \(error)")
+        }
     }
 }
 

@@ -9,6 +9,10 @@ public enum DocumentLoader {
     /// JSON is recognised by its first non-blank character (`{` or `[`); anything else is read
     /// as YAML, of which JSON is a subset, so a mis-guess still parses.
     public static func load(_ bytes: [UInt8]) throws -> Node {
+        try bytes.withUnsafeBufferPointer { try load($0) }
+    }
+
+    public static func load(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Node {
         let first = bytes.first { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             do { return try JSONParser.parse(bytes) } catch { throw LoadError(description: error.description) }

@@ -21,16 +21,27 @@ public enum CodeGenerator {
     /// - Parameter specName: a name for the spec in file headers (a file name, not a path, so
     ///   the output does not depend on where the spec lives).
     public static func generate(spec: [UInt8], specName: String) throws -> Output {
-        let root = try DocumentLoader.load(spec)
-        return generate(document: root, specName: specName)
+        generate(document: try spec.withUnsafeBufferPointer { try parse($0) }, specName: specName)
     }
 
-    public static func generate(document root: Node, specName: String) -> Output {
-        var builder = IRBuilder(root: root)
-        let ir = builder.build()
+    /// Parses a spec's bytes (JSON or YAML) into the document tree that `generate(document:)`
+    /// takes; the caller can free the bytes before generating.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Node {
+        try DocumentLoader.load(bytes)
+    }
+
+    /// Generates from a parsed document. The tree is consumed: it is freed once the IR is
+    /// built, before any text is rendered, which keeps peak memory low on large specs.
+    public static func generate(document root: consuming Node, specName: String) -> Output {
+        let (ir, diagnostics) = intermediateRepresentation(of: root)
+        _ = consume root
+        return render(ir, diagnostics: diagnostics, specName: specName)
+    }
+
+    private static func render(_ ir: IR, diagnostics: [Diagnostic], specName: String) -> Output {
         let header = marker + " from \(specName). Do not edit: run `swift run Generator`.\n"
         let files = SwiftRenderer(ir: ir, header: header).render().map { File(name: $0.name, contents: $0.contents) }
-        return Output(files: files, diagnostics: builder.diagnostics, typeCount: ir.types.count, operationCount: ir.operations.count)
+        return Output(files: files, diagnostics: diagnostics, typeCount: ir.types.count, operationCount: ir.operations.count)
     }
 
     /// Lowers a document to the IR only (for tests and tools that inspect it).

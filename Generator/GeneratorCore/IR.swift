@@ -3,6 +3,8 @@
 public struct IR: Sendable {
     public var types: [TypeDeclaration] = []
     public var operations: [Operation] = []
+    /// `oneOf` enums that must be `indirect`: they hold, through their cases, a type that holds them.
+    public var indirectTypes: Set<String> = []
 }
 
 /// A reference to a Swift type, as it is used in a property, a parameter or a response.

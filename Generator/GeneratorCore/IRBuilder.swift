@@ -11,8 +11,9 @@ struct IRBuilder {
     private var typeNames = NameScope(reserved: Naming.reservedTypeNames)
     /// Component schema key -> Swift type name.
     private var componentNames: [String: String] = [:]
-    /// Structural signature (plus request flag) -> Swift type name already generated.
-    private var typesBySignature: [String: String] = [:]
+    /// Structure number (negative for a request schema with tri-state fields) -> Swift type name.
+    private var typesBySignature: [Int: String] = [:]
+    private var signatures = SignatureTable()
     /// Named schemas reachable from a request body: their optional nullable fields are tri-state.
     private var requestComponents: Set<String> = []
     /// Named object and enum schemas whose signature is known but whose declaration is not yet
@@ -41,7 +42,7 @@ struct IRBuilder {
                   object["oneOf"] == nil, object["anyOf"] == nil,
                   object["properties"] != nil || object["enum"] != nil
             else { continue }
-            let signature = (requestComponents.contains(key) && object["enum"] == nil ? "R" : "") + Signature.of(schema)
+            let signature = signature(of: object, inRequest: requestComponents.contains(key))
             guard typesBySignature[signature] == nil else { continue }
             let name = componentNames[key]!
             typesBySignature[signature] = name
@@ -51,7 +52,53 @@ struct IRBuilder {
             declareComponent(key: key, schema: schema)
         }
         buildOperations()
+        breakContainmentCycles()
         return ir
+    }
+
+    /// A struct that holds itself, directly or through other structs and enums (not through an
+    /// array or a map), has no finite size and does not compile. Such a property falls back to
+    /// `JSONValue`, with a diagnostic.
+    private mutating func breakContainmentCycles() {
+        var index: [String: Int] = [:]
+        for (position, declaration) in ir.types.enumerated() { index[declaration.name] = position }
+
+        /// The value types a declaration stores inline, with where each comes from.
+        func containedTypes(_ position: Int) -> [(name: String, property: Int?)] {
+            switch ir.types[position].kind {
+            case .object(let properties):
+                return properties.enumerated().compactMap { offset, property in
+                    if case .named(let name) = property.type { return (name, offset) }
+                    return nil
+                }
+            case .oneOf(let variants):
+                return variants.compactMap { if case .named(let name) = $0.type { return (name, nil) } else { return nil } }
+            case .alias(.named(let name)):
+                return [(name, nil)]
+            default:
+                return []
+            }
+        }
+
+        var state = [UInt8](repeating: 0, count: ir.types.count) // 0 new, 1 on the path, 2 done
+        func visit(_ position: Int) {
+            state[position] = 1
+            for (name, property) in containedTypes(position) {
+                guard let target = index[name] else { continue }
+                if state[target] == 1, property == nil, case .oneOf = ir.types[position].kind {
+                    // An enum can hold its cases' values indirectly, which ends the cycle.
+                    ir.indirectTypes.insert(ir.types[position].name)
+                } else if state[target] == 1, let property, case .object(var properties) = ir.types[position].kind {
+                    warn("property '\(properties[property].jsonName)' of \(ir.types[position].name) leads back to \(name), which would give it infinite size; using JSONValue", at: ir.types[position].documentation.pointer)
+                    properties[property].type = .json
+                    ir.types[position].kind = .object(properties)
+                } else if state[target] == 0 {
+                    visit(target)
+                }
+            }
+            state[position] = 2
+        }
+        for position in ir.types.indices where state[position] == 0 { visit(position) }
     }
 
     // MARK: Diagnostics
@@ -222,7 +269,7 @@ struct IRBuilder {
             }
             return (union(of: variants, in: object, pointer: pointer, variantPointers: nil, naming: naming, group: group, inRequest: inRequest), nullable)
         }
-        let type = types.first
+        var type = types.first
 
         if let parts = object["allOf"]?.arrayValue {
             return allOf(parts, in: object, pointer: pointer, naming: naming, group: group, inRequest: inRequest, nullable: nullable)
@@ -252,6 +299,13 @@ struct IRBuilder {
                     .stringEnum(strings)
                 }, nullable)
             }
+        }
+
+        // An enum without a type: the type of its values.
+        if type == nil, let values = object["enum"]?.arrayValue?.filter({ $0 != .null }), !values.isEmpty {
+            if values.allSatisfy({ if case .int = $0 { true } else { false } }) { type = "integer" }
+            else if values.allSatisfy({ $0.boolValue != nil }) { type = "boolean" }
+            else if values.allSatisfy({ if case .int = $0 { true } else if case .double = $0 { true } else { false } }) { type = "number" }
         }
 
         switch type {
@@ -287,6 +341,37 @@ struct IRBuilder {
         }
     }
 
+    /// Whether an inline schema has, at any depth, a property that is optional and nullable
+    /// (named schemas referenced from it have their own declarations and are not followed).
+    func hasOptionalNullable(_ node: Node) -> Bool {
+        guard case .object(let object) = node, object["$ref"] == nil else {
+            if case .array(let elements) = node { return elements.contains(where: hasOptionalNullable) }
+            return false
+        }
+        if let properties = object["properties"]?.objectValue {
+            let required = Set((object["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            for (key, property) in properties.members where !required.contains(key) && isNullable(property) {
+                return true
+            }
+        }
+        return object.values.contains(where: hasOptionalNullable)
+    }
+
+    /// Whether a schema allows `null` in any of the ways 3.0 and 3.1 spell it.
+    private func isNullable(_ node: Node) -> Bool {
+        guard let object = node.objectValue else { return false }
+        if let ref = object["$ref"]?.stringValue, let target = lookup(ref), target != node {
+            if object["nullable"]?.boolValue == true { return true }
+            return target["nullable"]?.boolValue == true
+        }
+        if object["nullable"]?.boolValue == true { return true }
+        if object["type"]?.arrayValue?.contains(.string("null")) == true { return true }
+        for keyword in ["oneOf", "anyOf"] {
+            if object[keyword]?.arrayValue?.contains(where: { $0["type"]?.stringValue == "null" || $0["nullable"]?.boolValue == true }) == true { return true }
+        }
+        return false
+    }
+
     private func isNullSchema(_ node: Node) -> Bool {
         guard let object = node.objectValue else { return false }
         if object["type"]?.stringValue == "null" { return true }
@@ -301,7 +386,14 @@ struct IRBuilder {
         case new(name: String, group: String, documentation: Documentation)
     }
 
-    private mutating func claim(_ object: ObjectNode, signature: String, pointer: String, naming: Naming_, group: String) -> Claim {
+    /// The key under which a schema's type is shared. A request schema differs from the same
+    /// response schema only where it has a tri-state field somewhere inside.
+    private mutating func signature(of object: ObjectNode, inRequest: Bool) -> Int {
+        let number = signatures.number(of: .object(object)) + 1
+        return inRequest && hasOptionalNullable(.object(object)) ? -number : number
+    }
+
+    private mutating func claim(_ object: ObjectNode, signature: Int, pointer: String, naming: Naming_, group: String) -> Claim {
         if let existing = typesBySignature[signature] {
             if let component = pendingComponents.removeValue(forKey: existing) {
                 return .new(name: existing, group: existing, documentation: documentation(of: component.node, pointer: component.pointer))
@@ -328,10 +420,10 @@ struct IRBuilder {
     /// The declaration's place is taken before `kind` builds its members, so that the types the
     /// members create follow it in the file, and a recursive reference finds its name.
     private mutating func declare(
-        _ object: ObjectNode, signature: String? = nil, pointer: String, naming: Naming_, group: String, inRequest: Bool,
+        _ object: ObjectNode, pointer: String, naming: Naming_, group: String, inRequest: Bool,
         kind: (inout IRBuilder, _ name: String, _ group: String) -> TypeDeclaration.Kind
     ) -> TypeReference {
-        let signature = signature ?? ((inRequest ? "R" : "") + Signature.of(.object(object)))
+        let signature = signature(of: object, inRequest: inRequest)
         switch claim(object, signature: signature, pointer: pointer, naming: naming, group: group) {
         case .existing(let reference):
             return reference
@@ -351,7 +443,8 @@ struct IRBuilder {
 
     private mutating func buildProperties(_ object: ObjectNode, pointer: String, typeName: String, group: String, inRequest: Bool) -> [Property] {
         let required = Set((object["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-        var memberNames = NameScope(reserved: ["CodingKeys"])
+        // A stored property named `self` would hide `self` inside the type's own methods.
+        var memberNames = NameScope(reserved: ["CodingKeys", "self", "Type"])
         var properties: [Property] = []
         for (key, schema) in (object["properties"]?.objectValue ?? ObjectNode()).members {
             let propertyPointer = pointer + "/properties/" + Naming.pointerEscaped(key)
@@ -507,7 +600,7 @@ struct IRBuilder {
         }
         var memberNames = NameScope(reserved: [
             "body", "path", "query", "headers", "endpoint",
-            "responseBodyType", "init", "Body", "Response",
+            "responseBodyType", "init", "Body", "Response", "self", "Type",
         ])
         var parameters: [Operation.Parameter] = []
         for (parameter, parameterPointer) in parameterNodes {

@@ -14,13 +14,15 @@ public struct JSONParser {
 
     /// Parses a whole document; trailing non-whitespace is an error.
     public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> Node {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> Node in
-            var parser = Cursor(bytes: buffer)
-            let node = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else { throw parser.error("unexpected text after the document") }
-            return node
-        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> Node in try parse(buffer) }
+    }
+
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> Node {
+        var parser = Cursor(bytes: buffer)
+        let node = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw parser.error("unexpected text after the document") }
+        return node
     }
 
     public static func parse(_ text: String) throws(SyntaxError) -> Node {
@@ -33,6 +35,13 @@ private let maximumDepth = 512
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// Long strings seen so far. A dereferenced spec repeats the same descriptions in every
+    /// inlined copy of a schema; sharing one copy of each keeps the tree small.
+    var interned: Set<String> = []
+    /// Members and elements of the objects and arrays being parsed. Each container is copied
+    /// out at its exact size when it closes, so no array in the tree carries growth slack.
+    var pendingKeys: [String] = []
+    var pendingValues: [Node] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -81,9 +90,9 @@ private struct Cursor {
 
     mutating func parseObject(depth: Int) throws(JSONParser.SyntaxError) -> Node {
         index += 1
-        var object = ObjectNode()
+        let base = pendingKeys.count
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(ObjectNode()) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -91,26 +100,40 @@ private struct Cursor {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
-            object.append(key, try parseValue(depth: depth + 1))
+            let value = try parseValue(depth: depth + 1)
+            pendingKeys.append(key)
+            pendingValues.append(value)
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                let object = ObjectNode(keys: Array(pendingKeys[base...]), values: Array(pendingValues[(pendingValues.count - (pendingKeys.count - base))...]))
+                pendingValues.removeLast(pendingKeys.count - base)
+                pendingKeys.removeLast(pendingKeys.count - base)
+                return .object(object)
+            }
             throw error("expected ',' or '}'")
         }
     }
 
     mutating func parseArray(depth: Int) throws(JSONParser.SyntaxError) -> Node {
         index += 1
-        var elements: [Node] = []
+        let base = pendingValues.count
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array([]) }
         while true {
-            elements.append(try parseValue(depth: depth + 1))
+            let element = try parseValue(depth: depth + 1)
+            pendingValues.append(element)
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                let elements = Array(pendingValues[base...])
+                pendingValues.removeLast(pendingValues.count - base)
+                return .array(elements)
+            }
             throw error("expected ',' or ']'")
         }
     }
@@ -124,7 +147,7 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return String(decoding: slice, as: UTF8.self)
+                return intern(String(decoding: slice, as: UTF8.self))
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
@@ -136,7 +159,7 @@ private struct Cursor {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: scalars, as: UTF8.self)
+                return intern(String(decoding: scalars, as: UTF8.self))
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw error("unterminated escape") }
                 let escape = bytes[index]
@@ -170,6 +193,12 @@ private struct Cursor {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Strings of up to 15 UTF-8 bytes are stored inline and need no sharing.
+    mutating func intern(_ string: String) -> String {
+        guard string.utf8.count > 15 else { return string }
+        return interned.insert(string).memberAfterInsert
     }
 
     mutating func parseHex4() throws(JSONParser.SyntaxError) -> UInt32 {

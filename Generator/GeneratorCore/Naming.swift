@@ -29,7 +29,8 @@ enum Naming {
         var current = ""
         var previousWasLower = false
         for character in name {
-            if character.isLetter || character.isNumber, character.isASCII {
+            // Swift identifiers may hold non-ASCII letters (`café`), but digits only from ASCII.
+            if character.isLetter || (character.isNumber && character.isASCII) {
                 if character.isUppercase, previousWasLower, !current.isEmpty {
                     words.append(current)
                     current = ""

@@ -4,7 +4,7 @@
 /// order of stored properties and initializer parameters in the generated Swift, so it must
 /// survive parsing (Foundation's `JSONSerialization` drops it, which is why JSON is read by our
 /// own `JSONParser`).
-public indirect enum Node: Sendable, Equatable {
+public enum Node: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)

@@ -17,9 +17,9 @@ public enum HTTPMethod: String, Sendable, Hashable {
 /// send it and to decode what comes back.
 public protocol APIOperation: Sendable {
     /// The JSON request body, or `NoBody`.
-    associatedtype Body: Encodable & Sendable
+    associatedtype Body: Encodable & Sendable = NoBody
     /// The body of the success response, or `NoBody`.
-    associatedtype Response: Decodable & Sendable
+    associatedtype Response: Decodable & Sendable = NoBody
 
     /// Where and how the operation is sent, and what it answers.
     static var endpoint: Endpoint { get }

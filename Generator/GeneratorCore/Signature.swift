@@ -1,10 +1,12 @@
-/// A canonical text of a schema's structure, used to give structurally identical inline schemas
-/// one Swift type (Sentry's official schema repeats the same key object in every response).
+/// Gives every schema structure a small number, equal for structurally identical schemas, so
+/// that identical inline schemas share one Swift type (Sentry's official schema repeats the
+/// same key object in every response).
 ///
-/// Documentation-only keywords are left out; property order is kept (it is the order of the
-/// generated initializer), the order of other keywords is not. A `$ref` to a named schema stays
-/// a reference, so recursive schemas terminate.
-enum Signature {
+/// Documentation-only and validation keywords are left out; property order is kept (it is the
+/// order of the generated initializer), the order of other keywords is not. A `$ref` stays a
+/// reference, so recursive schemas terminate. Subtrees are numbered bottom-up (hash-consing),
+/// so the table holds one short key per distinct subtree instead of whole schema texts.
+struct SignatureTable {
     /// Keywords that change nothing in the generated Swift: documentation, and validation
     /// rules the server enforces (bounds, lengths, patterns).
     static let ignoredKeywords: Set<String> = [
@@ -15,43 +17,55 @@ enum Signature {
         "minProperties", "maxProperties",
     ]
 
-    static func of(_ node: Node) -> String {
-        var text = ""
-        append(node, to: &text, keepOrder: false)
-        return text
+    private var numbers: [String: Int] = [:]
+
+    /// The number of a schema's structure.
+    mutating func number(of node: Node) -> Int {
+        number(of: node, isPropertyMap: false)
     }
 
-    private static func append(_ node: Node, to text: inout String, keepOrder: Bool) {
+    private mutating func number(of node: Node, isPropertyMap: Bool) -> Int {
+        var key = ""
         switch node {
-        case .null: text += "n"
-        case .bool(let value): text += value ? "T" : "F"
-        case .int(let value): text += "i\(value)"
-        case .double(let value): text += "d\(value)"
-        case .string(let value): text += "s\(value.utf8.count):\(value)"
         case .array(let elements):
-            text += "["
-            for element in elements { append(element, to: &text, keepOrder: false); text += "," }
-            text += "]"
+            key = "["
+            for element in elements { key += "\(number(of: element, isPropertyMap: false))," }
         case .object(let object):
-            text += "{"
-            let indices = keepOrder ? Array(object.keys.indices) : object.keys.indices.sorted { object.keys[$0] < object.keys[$1] }
+            key = isPropertyMap ? "P{" : "{"
+            let indices = isPropertyMap ? Array(object.keys.indices) : object.keys.indices.sorted { object.keys[$0] < object.keys[$1] }
             for index in indices {
-                let key = object.keys[index]
-                if !keepOrder, ignoredKeywords.contains(key) || key.hasPrefix("x-") { continue }
-                text += "\(key.utf8.count):\(key)="
-                if !keepOrder, key == "required", let names = object.values[index].arrayValue {
+                let name = object.keys[index]
+                let value = object.values[index]
+                if !isPropertyMap, Self.ignoredKeywords.contains(name) || name.hasPrefix("x-") { continue }
+                key += "\(name.utf8.count):\(name)="
+                if !isPropertyMap, name == "required", let names = value.arrayValue {
                     // A set of names: its order changes nothing.
-                    append(.array(names.sorted { ($0.stringValue ?? "") < ($1.stringValue ?? "") }), to: &text, keepOrder: false)
-                } else if !keepOrder, key == "format", object["type"]?.stringValue == "string",
-                          object.values[index].stringValue != "date-time" {
+                    key += "\(number(of: .array(names.sorted { ($0.stringValue ?? "") < ($1.stringValue ?? "") }), isPropertyMap: false))"
+                } else if !isPropertyMap, name == "format", object["type"]?.stringValue == "string", value.stringValue != "date-time" {
                     // Only date-time changes a string's Swift type.
-                    text += "s"
+                    key += "s"
                 } else {
-                    append(object.values[index], to: &text, keepOrder: key == "properties" && !keepOrder)
+                    key += scalarKey(value) ?? "#\(number(of: value, isPropertyMap: name == "properties" && !isPropertyMap))"
                 }
-                text += ";"
+                key += ";"
             }
-            text += "}"
+        default:
+            key = scalarKey(node)!
+        }
+        if let existing = numbers[key] { return existing }
+        let new = numbers.count
+        numbers[key] = new
+        return new
+    }
+
+    private func scalarKey(_ node: Node) -> String? {
+        switch node {
+        case .null: "n"
+        case .bool(let value): value ? "T" : "F"
+        case .int(let value): "i\(value)"
+        case .double(let value): "d\(value)"
+        case .string(let value): "s\(value.utf8.count):\(value)"
+        case .array, .object: nil
         }
     }
 }

@@ -112,7 +112,8 @@ struct SwiftRenderer {
         case .oneOf(let variants):
             // A choice of plain values (`integer | string`) can also go into a URL.
             let isScalar = variants.allSatisfy { IRBuilder.isScalar($0.type, in: ir) }
-            text += "public enum \(name): Codable, Hashable, Sendable\(isScalar ? ", QueryValue" : "") {\n"
+            let indirect = ir.indirectTypes.contains(name) ? "indirect " : ""
+            text += "public \(indirect)enum \(name): Codable, Hashable, Sendable\(isScalar ? ", QueryValue" : "") {\n"
             for variant in variants {
                 text += "    case \(Naming.escaped(variant.caseName))(\(variant.type.swift))\n"
             }
@@ -149,11 +150,16 @@ struct SwiftRenderer {
             let parameters = properties.map { property in
                 "\(property.swiftName): \(propertyType(property))\(property.isRequired && !property.isNullable ? "" : " = nil")"
             }
-            text += "    public init(\(parameters.joined(separator: ", "))) {\n"
-            for property in properties {
-                text += "        self.\(property.swiftName) = \(Naming.escaped(property.swiftName))\n"
+            if properties.isEmpty {
+                text += "    public init() {}\n"
+            } else {
+                text += "    public init(\(parameters.joined(separator: ", "))) {\n"
+                for property in properties {
+                    let name = Naming.escaped(property.swiftName)
+                    text += "        self.\(name) = \(name)\n"
+                }
+                text += "    }\n"
             }
-            text += "    }\n"
             if !properties.isEmpty {
                 text += "\n    private enum CodingKeys: String, CodingKey {\n"
                 // Keys named as in JSON share lines; renamed keys get a line each.
@@ -189,8 +195,9 @@ struct SwiftRenderer {
         var text = "extension Operations {\n"
         text += docComment(operation.documentation, indent: "    ")
         text += "    public struct \(operation.name): APIOperation {\n"
-        text += "        public typealias Body = \(operation.body.swift)\n"
-        text += "        public typealias Response = \(operation.response.swift)\n"
+        // `NoBody` is the protocol's default for both.
+        if operation.body != .noBody { text += "        public typealias Body = \(operation.body.swift)\n" }
+        if operation.response != .noBody { text += "        public typealias Response = \(operation.response.swift)\n" }
         text += "        public static let endpoint = Endpoint(\n"
         text += "            \(Naming.literal(operation.operationID)), .\(operation.method.lowercased()), \(Naming.literal(operation.path)),\n"
         text += "            success: \(operation.successStatus), errors: [\(operation.errorStatuses.map(String.init).joined(separator: ", "))], scopes: [\(operation.requiredScopes.map(Naming.literal).joined(separator: ", "))]\n"
@@ -205,7 +212,7 @@ struct SwiftRenderer {
             text += docComment(withoutEnumListing(parameter.documentation, values: enumValues(of: parameter.type)), indent: "        ", pointer: false)
             text += "        public var \(Naming.escaped(parameter.swiftName)): \(type)\n"
             initParameters.append("\(parameter.swiftName): \(type)\(parameter.isRequired ? "" : " = nil")")
-            assignments.append("self.\(parameter.swiftName) = \(Naming.escaped(parameter.swiftName))")
+            assignments.append("self.\(Naming.escaped(parameter.swiftName)) = \(Naming.escaped(parameter.swiftName))")
         }
         if hasBody {
             text += "        /// The JSON request body.\n        public var body: Body?\n"

@@ -43,11 +43,11 @@ import Testing
 
         let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }.sorted()
         let binary = directory.appendingPathComponent("harness")
-        let compile = try run(swiftc(), ["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
+        let compile = try runSwiftc(["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
         #expect(compile.status == 0, "the generated code does not compile:\n\(compile.output.suffix(4000))")
         guard compile.status == 0 else { return }
 
-        let result = try run(binary.path, [officialSchemaURL.path], in: directory)
+        let result = try runProcess(binary.path, [officialSchemaURL.path], in: directory)
         #expect(result.status == 0)
         var decoded = 0
         var failures: [String: String] = [:]
@@ -114,24 +114,5 @@ import Testing
 
         """
         return text
-    }
-
-    private func swiftc() -> String {
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/swiftc" } + ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "swiftc"
-    }
-
-    private func run(_ executable: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -49,7 +49,7 @@ import Testing
             public init(id: Int64, createdAt: DateTime, default: String? = nil, _7dayCount: Int32? = nil, ratio: Float? = nil, note: String? = nil, tags: [String]? = nil, labels: [String: Int]? = nil, owner: WidgetOwner? = nil) {
                 self.id = id
                 self.createdAt = createdAt
-                self.default = `default`
+                self.`default` = `default`
                 self._7dayCount = _7dayCount
                 self.ratio = ratio
                 self.note = note
@@ -351,7 +351,9 @@ import Testing
         ])
         let odd = try #require(output.file("Odd.swift"))
         #expect(odd.contains("public var weird: JSONValue?\n"))
-        #expect(output.file("Operations+Upload.swift")?.contains("public typealias Body = NoBody") == true)
+        let upload = try #require(output.file("Operations+Upload.swift"))
+        #expect(!upload.contains("typealias Body"), "NoBody is the protocol's default")
+        #expect(!upload.contains("public var body"))
     }
 
     @Test func reservedAndCollidingNamesStayDistinct() throws {
@@ -366,7 +368,7 @@ import Testing
         """)
         let type = try #require(output.file("TypeSchema.swift"))
         #expect(type.contains("public struct TypeSchema: Codable"))
-        #expect(type.contains("public var `self`: String?"))
+        #expect(type.contains("public var self2: String?"), "a property named `self` would hide `self`")
         #expect(type.contains("public var fooBar: String?\n    public var fooBar2: String?"))
         let string = try #require(output.file("StringSchema.swift"))
         #expect(string.contains(#"public static let _unnamed: Self = """#))

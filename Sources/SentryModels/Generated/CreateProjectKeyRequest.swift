@@ -17,7 +17,7 @@ public struct CreateProjectKeyRequest: Codable, Hashable, Sendable {
         self.name = name
         self.rateLimit = rateLimit
         self.useCase = useCase
-        self.public = `public`
+        self.`public` = `public`
         self.secret = secret
     }
 

@@ -7,8 +7,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1{key_id}~1/delete`
     public struct DeleteProjectKey: APIOperation {
-        public typealias Body = NoBody
-        public typealias Response = NoBody
         public static let endpoint = Endpoint(
             "deleteProjectKey", .delete, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
             success: 204, errors: [401, 403, 404, 429], scopes: ["project:admin"]

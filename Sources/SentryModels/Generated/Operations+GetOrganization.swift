@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1/get`
     public struct GetOrganization: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = Organization
         public static let endpoint = Endpoint(
             "getOrganization", .get, "/api/0/organizations/{organization_id_or_slug}/",

@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1/get`
     public struct GetProject: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = Project
         public static let endpoint = Endpoint(
             "getProject", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/",

@@ -7,7 +7,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1{key_id}~1/get`
     public struct GetProjectKey: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = ProjectKey
         public static let endpoint = Endpoint(
             "getProjectKey", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",

@@ -7,7 +7,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1project-keys~1/get`
     public struct ListOrganizationProjectKeys: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = [ProjectKey]
         public static let endpoint = Endpoint(
             "listOrganizationProjectKeys", .get, "/api/0/organizations/{organization_id_or_slug}/project-keys/",

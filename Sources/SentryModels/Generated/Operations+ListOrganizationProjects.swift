@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1projects~1/get`
     public struct ListOrganizationProjects: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = [Project]
         public static let endpoint = Endpoint(
             "listOrganizationProjects", .get, "/api/0/organizations/{organization_id_or_slug}/projects/",

@@ -5,7 +5,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1organizations~1/get`
     public struct ListOrganizations: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = [Organization]
         public static let endpoint = Endpoint(
             "listOrganizations", .get, "/api/0/organizations/",

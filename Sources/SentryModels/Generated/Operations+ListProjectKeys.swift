@@ -7,7 +7,6 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1/get`
     public struct ListProjectKeys: APIOperation {
-        public typealias Body = NoBody
         public typealias Response = [ProjectKey]
         public static let endpoint = Endpoint(
             "listProjectKeys", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/",

@@ -32,7 +32,7 @@ public struct ProjectKey: Codable, Hashable, Sendable {
         self.id = id
         self.name = name
         self.label = label
-        self.public = `public`
+        self.`public` = `public`
         self.secret = secret
         self.projectId = projectId
         self.isActive = isActive

@@ -32,7 +32,7 @@ public struct ProjectKeyDSN: Codable, Hashable, Sendable {
     public var otlpLogs: String?
 
     public init(public: String, secret: String? = nil, csp: String? = nil, security: String? = nil, minidump: String? = nil, nel: String? = nil, unreal: String? = nil, crons: String? = nil, cdn: String? = nil, playstation: String? = nil, integration: String? = nil, otlpTraces: String? = nil, otlpLogs: String? = nil) {
-        self.public = `public`
+        self.`public` = `public`
         self.secret = secret
         self.csp = csp
         self.security = security
