@@ -4,11 +4,11 @@ import Foundation
 /// over the operations. Never throws for what it cannot map: it records a diagnostic and uses a
 /// safe fallback (`JSONValue`, or no body) instead.
 struct IRBuilder {
-    private let root: Node
-    private(set) var ir = IR()
-    private(set) var diagnostics: [Diagnostic] = []
+    let root: Node
+    var ir = IR()
+    var diagnostics: [Diagnostic] = []
 
-    private var typeNames = NameScope(reserved: Naming.reservedTypeNames)
+    var typeNames = NameScope(reserved: Naming.reservedTypeNames)
     /// Component schema key -> Swift type name.
     private var componentNames: [String: String] = [:]
     /// Structure number (negative for a request schema with tri-state fields) -> Swift type name.
@@ -56,54 +56,9 @@ struct IRBuilder {
         return ir
     }
 
-    /// A struct that holds itself, directly or through other structs and enums (not through an
-    /// array or a map), has no finite size and does not compile. Such a property falls back to
-    /// `JSONValue`, with a diagnostic.
-    private mutating func breakContainmentCycles() {
-        var index: [String: Int] = [:]
-        for (position, declaration) in ir.types.enumerated() { index[declaration.name] = position }
-
-        /// The value types a declaration stores inline, with where each comes from.
-        func containedTypes(_ position: Int) -> [(name: String, property: Int?)] {
-            switch ir.types[position].kind {
-            case .object(let properties):
-                return properties.enumerated().compactMap { offset, property in
-                    if case .named(let name) = property.type { return (name, offset) }
-                    return nil
-                }
-            case .oneOf(let variants):
-                return variants.compactMap { if case .named(let name) = $0.type { return (name, nil) } else { return nil } }
-            case .alias(.named(let name)):
-                return [(name, nil)]
-            default:
-                return []
-            }
-        }
-
-        var state = [UInt8](repeating: 0, count: ir.types.count) // 0 new, 1 on the path, 2 done
-        func visit(_ position: Int) {
-            state[position] = 1
-            for (name, property) in containedTypes(position) {
-                guard let target = index[name] else { continue }
-                if state[target] == 1, property == nil, case .oneOf = ir.types[position].kind {
-                    // An enum can hold its cases' values indirectly, which ends the cycle.
-                    ir.indirectTypes.insert(ir.types[position].name)
-                } else if state[target] == 1, let property, case .object(var properties) = ir.types[position].kind {
-                    warn("property '\(properties[property].jsonName)' of \(ir.types[position].name) leads back to \(name), which would give it infinite size; using JSONValue", at: ir.types[position].documentation.pointer)
-                    properties[property].type = .json
-                    ir.types[position].kind = .object(properties)
-                } else if state[target] == 0 {
-                    visit(target)
-                }
-            }
-            state[position] = 2
-        }
-        for position in ir.types.indices where state[position] == 0 { visit(position) }
-    }
-
     // MARK: Diagnostics
 
-    private mutating func warn(_ message: String, at pointer: String) {
+    mutating func warn(_ message: String, at pointer: String) {
         diagnostics.append(Diagnostic(severity: .warning, message: message, pointer: pointer))
     }
 
@@ -123,7 +78,7 @@ struct IRBuilder {
     }
 
     /// Follows a local JSON pointer (`#/a/b/0`).
-    private func lookup(_ ref: String) -> Node? {
+    func lookup(_ ref: String) -> Node? {
         guard ref.hasPrefix("#") else { return nil }
         var node = root
         for token in ref.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
@@ -143,7 +98,7 @@ struct IRBuilder {
     }
 
     /// Resolves a `$ref` to a parameter, request body or response (up to a few hops).
-    private mutating func dereference(_ node: Node, pointer: String) -> (Node, String) {
+    mutating func dereference(_ node: Node, pointer: String) -> (Node, String) {
         var node = node
         var pointer = pointer
         var hops = 0
@@ -191,7 +146,7 @@ struct IRBuilder {
     // MARK: Schemas
 
     /// How a schema that needs a declaration gets its name.
-    private enum Naming_ {
+    enum TypeNaming {
         /// A named schema: exactly this name.
         case named(String)
         /// An inline schema: this name unless an identical type exists already.
@@ -221,8 +176,8 @@ struct IRBuilder {
 
     /// The Swift type for a schema, declaring new types as needed. Returns whether the schema
     /// allows `null`.
-    private mutating func typeReference(
-        for schema: Node, pointer: String, naming: Naming_, group: String, inRequest: Bool
+    mutating func typeReference(
+        for schema: Node, pointer: String, naming: TypeNaming, group: String, inRequest: Bool
     ) -> (TypeReference, nullable: Bool) {
         guard case .object(let object) = schema else {
             if schema != .bool(true) {
@@ -323,7 +278,7 @@ struct IRBuilder {
             return (.bool, nullable)
         case "array":
             guard let items = object["items"] else { return (.array(.json), nullable) }
-            let itemNaming: Naming_ = .inline(naming.base + "Item")
+            let itemNaming: TypeNaming = .inline(naming.base + "Item")
             let (element, _) = typeReference(for: items, pointer: pointer + "/items", naming: itemNaming, group: group, inRequest: inRequest)
             return (.array(element), nullable)
         case "object", nil:
@@ -393,7 +348,7 @@ struct IRBuilder {
         return inRequest && hasOptionalNullable(.object(object)) ? -number : number
     }
 
-    private mutating func claim(_ object: ObjectNode, signature: Int, pointer: String, naming: Naming_, group: String) -> Claim {
+    private mutating func claim(_ object: ObjectNode, signature: Int, pointer: String, naming: TypeNaming, group: String) -> Claim {
         if let existing = typesBySignature[signature] {
             if let component = pendingComponents.removeValue(forKey: existing) {
                 return .new(name: existing, group: existing, documentation: documentation(of: component.node, pointer: component.pointer))
@@ -420,7 +375,7 @@ struct IRBuilder {
     /// The declaration's place is taken before `kind` builds its members, so that the types the
     /// members create follow it in the file, and a recursive reference finds its name.
     private mutating func declare(
-        _ object: ObjectNode, pointer: String, naming: Naming_, group: String, inRequest: Bool,
+        _ object: ObjectNode, pointer: String, naming: TypeNaming, group: String, inRequest: Bool,
         kind: (inout IRBuilder, _ name: String, _ group: String) -> TypeDeclaration.Kind
     ) -> TypeReference {
         let signature = signature(of: object, inRequest: inRequest)
@@ -435,7 +390,7 @@ struct IRBuilder {
         }
     }
 
-    private mutating func objectType(_ object: ObjectNode, pointer: String, naming: Naming_, group: String, inRequest: Bool) -> TypeReference {
+    private mutating func objectType(_ object: ObjectNode, pointer: String, naming: TypeNaming, group: String, inRequest: Bool) -> TypeReference {
         declare(object, pointer: pointer, naming: naming, group: group, inRequest: inRequest) { builder, name, group in
             .object(builder.buildProperties(object, pointer: pointer, typeName: name, group: group, inRequest: inRequest))
         }
@@ -468,7 +423,7 @@ struct IRBuilder {
     }
 
     private mutating func allOf(
-        _ parts: [Node], in object: ObjectNode, pointer: String, naming: Naming_, group: String, inRequest: Bool, nullable: Bool
+        _ parts: [Node], in object: ObjectNode, pointer: String, naming: TypeNaming, group: String, inRequest: Bool, nullable: Bool
     ) -> (TypeReference, nullable: Bool) {
         // Resolve each part; a single part is simply that schema.
         var resolved: [ObjectNode] = []
@@ -512,7 +467,7 @@ struct IRBuilder {
 
     private mutating func union(
         of variants: [Node], in object: ObjectNode, pointer: String, variantPointers: [String]?,
-        naming: Naming_, group: String, inRequest: Bool
+        naming: TypeNaming, group: String, inRequest: Bool
     ) -> TypeReference {
         var unionObject = ObjectNode()
         unionObject.append("oneOf", .array(variants))
@@ -562,182 +517,7 @@ struct IRBuilder {
         }
     }
 
-    private func documentation(of schema: Node, pointer: String) -> Documentation {
+    func documentation(of schema: Node, pointer: String) -> Documentation {
         Documentation(summary: schema["title"]?.stringValue, text: schema["description"]?.stringValue, pointer: pointer)
-    }
-
-    // MARK: Operations
-
-    private mutating func buildOperations() {
-        guard let paths = root["paths"]?.objectValue else {
-            warn("the document has no paths", at: "#/paths")
-            return
-        }
-        for (path, itemNode) in paths.members {
-            let itemPointer = "#/paths/" + Naming.pointerEscaped(path)
-            let (item, _) = dereference(itemNode, pointer: itemPointer)
-            for method in Self.httpMethods {
-                guard let operation = item[method] else { continue }
-                buildOperation(operation, method: method, path: path, pathItem: item, pointer: itemPointer + "/" + method)
-            }
-        }
-    }
-
-    private mutating func buildOperation(_ node: Node, method: String, path: String, pathItem: Node, pointer: String) {
-        let operationID = node["operationId"]?.stringValue ?? (method + " " + path)
-        let name = typeNames.claim(Naming.typeName(operationID))
-        let group = "Operations+" + name
-
-        // Path-level parameters, overridden by operation-level ones of the same name and place.
-        var parameterNodes: [(Node, String)] = []
-        for (index, parameter) in (pathItem["parameters"]?.arrayValue ?? []).enumerated() {
-            parameterNodes.append(dereference(parameter, pointer: pointer.components(separatedBy: "/").dropLast().joined(separator: "/") + "/parameters/\(index)"))
-        }
-        for (index, parameter) in (node["parameters"]?.arrayValue ?? []).enumerated() {
-            let resolved = dereference(parameter, pointer: pointer + "/parameters/\(index)")
-            parameterNodes.removeAll { $0.0["name"] == resolved.0["name"] && $0.0["in"] == resolved.0["in"] }
-            parameterNodes.append(resolved)
-        }
-        var memberNames = NameScope(reserved: [
-            "body", "path", "query", "headers", "endpoint",
-            "responseBodyType", "init", "Body", "Response", "self", "Type",
-        ])
-        var parameters: [Operation.Parameter] = []
-        for (parameter, parameterPointer) in parameterNodes {
-            guard let parameterName = parameter["name"]?.stringValue,
-                  let location = parameter["in"]?.stringValue.flatMap(Operation.Parameter.Location.init(rawValue:))
-            else {
-                warn("parameter without a name, or in a place other than path, query or header; skipped", at: parameterPointer)
-                continue
-            }
-            var type = TypeReference.string
-            if let schema = parameter["schema"] {
-                type = typeReference(for: schema, pointer: parameterPointer + "/schema", naming: .inline(name + Naming.typeName(parameterName)), group: group, inRequest: false).0
-            } else {
-                warn("parameter '\(parameterName)' has no schema; treating it as a string", at: parameterPointer)
-            }
-            if location == .path, case .array = type {
-                warn("path parameter '\(parameterName)' is an array; sending it as a string", at: parameterPointer)
-                type = .string
-            }
-            if !Self.isQueryEncodable(type, in: ir) {
-                warn("parameter '\(parameterName)' has a type that cannot be written in a URL; sending it as a string", at: parameterPointer)
-                type = .string
-            }
-            parameters.append(Operation.Parameter(
-                name: parameterName, swiftName: memberNames.claim(Naming.memberName(parameterName)),
-                location: location, type: type,
-                isRequired: location == .path || parameter["required"]?.boolValue == true,
-                documentation: documentation(of: parameter, pointer: parameterPointer)
-            ))
-        }
-
-        // A `{name}` in the path that no parameter declares still has to be filled in.
-        for placeholder in Self.placeholders(in: path) where !parameters.contains(where: { $0.location == .path && $0.name == placeholder }) {
-            warn("path parameter '\(placeholder)' is not declared; adding it as a string", at: pointer)
-            parameters.insert(Operation.Parameter(
-                name: placeholder, swiftName: memberNames.claim(Naming.memberName(placeholder)), location: .path,
-                type: .string, isRequired: true, documentation: Documentation(pointer: pointer)
-            ), at: 0)
-        }
-
-        var body = TypeReference.noBody
-        var isBodyRequired = false
-        if let bodyNode = node["requestBody"] {
-            let (requestBody, bodyPointer) = dereference(bodyNode, pointer: pointer + "/requestBody")
-            isBodyRequired = requestBody["required"]?.boolValue ?? false
-            if let (mediaType, schema) = jsonSchema(in: requestBody) {
-                body = typeReference(for: schema, pointer: bodyPointer + "/content/" + Naming.pointerEscaped(mediaType) + "/schema", naming: .inline(name + "Body"), group: group, inRequest: true).0
-            } else {
-                let types = requestBody["content"]?.objectValue?.keys.joined(separator: ", ") ?? "none"
-                warn("request body has no JSON content (\(types)); the operation is generated without a body", at: bodyPointer)
-            }
-        }
-
-        var successes: [(status: Int, type: TypeReference)] = []
-        var errors: [Int] = []
-        for (statusKey, responseNode) in (node["responses"]?.objectValue ?? ObjectNode()).members {
-            guard let status = Int(statusKey) else { continue }
-            if (200..<300).contains(status) {
-                let (response, responsePointer) = dereference(responseNode, pointer: pointer + "/responses/" + statusKey)
-                var type = TypeReference.noBody
-                if let (mediaType, schema) = jsonSchema(in: response) {
-                    let hint = successes.isEmpty ? name + "Response" : name + "Response\(status)"
-                    type = typeReference(for: schema, pointer: responsePointer + "/content/" + Naming.pointerEscaped(mediaType) + "/schema", naming: .inline(hint), group: group, inRequest: false).0
-                }
-                successes.append((status, type))
-            } else if status >= 300 {
-                errors.append(status)
-            }
-        }
-        successes.sort { $0.status < $1.status }
-        if successes.isEmpty {
-            warn("no success response is documented; expecting 200 with no body", at: pointer + "/responses")
-        }
-
-        var scopes: [String] = []
-        for requirement in (node["security"] ?? root["security"])?.arrayValue ?? [] {
-            for scopeList in requirement.objectValue?.values ?? [] {
-                for scope in scopeList.arrayValue?.compactMap(\.stringValue) ?? [] where !scopes.contains(scope) {
-                    scopes.append(scope)
-                }
-            }
-        }
-
-        ir.operations.append(Operation(
-            operationID: operationID, name: name, method: method.uppercased(), path: path,
-            summary: node["summary"]?.stringValue,
-            documentation: Documentation(summary: node["summary"]?.stringValue, text: node["description"]?.stringValue, pointer: pointer),
-            parameters: parameters, body: body, isBodyRequired: isBodyRequired,
-            successStatus: successes.first?.status ?? 200, response: successes.first?.type ?? .noBody,
-            responseBodies: successes.filter { $0.type != .noBody }, errorStatuses: errors.sorted(),
-            requiredScopes: scopes
-        ))
-    }
-
-    /// The names between braces in a path template, in order.
-    static func placeholders(in path: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(path)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            names.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return names
-    }
-
-    /// The JSON media type and its schema (`application/json`, or any `+json` type).
-    private func jsonSchema(in node: Node) -> (String, Node)? {
-        guard let content = node["content"]?.objectValue else { return nil }
-        for (mediaType, media) in content.members {
-            let base = mediaType.split(separator: ";").first.map(String.init) ?? mediaType
-            if base == "application/json" || base.hasSuffix("+json") || base == "*/*", let schema = media["schema"] {
-                return (mediaType, schema)
-            }
-        }
-        return nil
-    }
-
-    /// Whether `type` is one value that can be written as text (no array, object or any-JSON).
-    static func isScalar(_ type: TypeReference, in ir: IR) -> Bool {
-        if case .array = type { return false }
-        return isQueryEncodable(type, in: ir)
-    }
-
-    /// Whether values of `type` can go into a path, query or header.
-    static func isQueryEncodable(_ type: TypeReference, in ir: IR) -> Bool {
-        switch type {
-        case .string, .int, .int32, .int64, .double, .float, .bool, .dateTime: return true
-        case .array(let element): return element != .json && isQueryEncodable(element, in: ir) && { if case .array = element { false } else { true } }()
-        case .named(let name):
-            guard let declaration = ir.types.last(where: { $0.name == name }) else { return false }
-            switch declaration.kind {
-            case .stringEnum: return true
-            case .oneOf(let variants): return variants.allSatisfy { isScalar($0.type, in: ir) }
-            case .alias(let target): return isQueryEncodable(target, in: ir)
-            default: return false
-            }
-        case .json, .dictionary, .noBody: return false
-        }
     }
 }
