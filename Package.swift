@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Only the validator is used (in tests); external reference loading is not needed.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
     ],
@@ -54,7 +56,14 @@ let package = Package(
         .target(name: "SentryModels"),
         .target(name: "SentryAPI", dependencies: ["SentryModels"]),
         .target(name: "SentryResources", dependencies: ["SentryAPI"]),
-        .target(name: "SentrySandbox", dependencies: ["SentryModels"]),
+        .target(
+            name: "SentrySandbox",
+            dependencies: [
+                "SentryModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "SentryCLI",
             dependencies: [

@@ -1,0 +1,55 @@
+import Foundation
+import SentryModels
+
+/// A request matched to one of the spec's operations, with its path parameters.
+struct Route {
+    /// The operations the sandbox serves: every operation of our spec.
+    static let endpoints: [Endpoint] = [
+        Operations.ListProjectKeys.endpoint, Operations.CreateProjectKey.endpoint,
+        Operations.GetProjectKey.endpoint, Operations.UpdateProjectKey.endpoint, Operations.DeleteProjectKey.endpoint,
+        Operations.ListOrganizations.endpoint, Operations.GetOrganization.endpoint,
+        Operations.ListOrganizationProjects.endpoint, Operations.GetProject.endpoint,
+        Operations.ListOrganizationProjectKeys.endpoint,
+    ]
+
+    var endpoint: Endpoint
+    /// Path parameters by the names the spec gives them, percent-decoded.
+    var parameters: [String: String]
+
+    subscript(_ name: String) -> String { parameters[name] ?? "" }
+
+    static func match(method: String, path: String) -> Route? {
+        let segments = split(path)
+        for endpoint in endpoints where endpoint.method.rawValue == method {
+            if let parameters = bind(template: endpoint.pathTemplate, to: segments) {
+                return Route(endpoint: endpoint, parameters: parameters)
+            }
+        }
+        return nil
+    }
+
+    /// Whether some operation has this path (with another method).
+    static func pathExists(_ path: String) -> Bool {
+        let segments = split(path)
+        return endpoints.contains { bind(template: $0.pathTemplate, to: segments) != nil }
+    }
+
+    /// Sentry's URLs end with a slash; a missing one is forgiven.
+    private static func split(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    private static func bind(template: String, to segments: [Substring]) -> [String: String]? {
+        let parts = split(template)
+        guard parts.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (part, segment) in zip(parts, segments) {
+            if part.hasPrefix("{"), part.hasSuffix("}") {
+                parameters[String(part.dropFirst().dropLast())] = String(segment).removingPercentEncoding ?? String(segment)
+            } else if part != segment {
+                return nil
+            }
+        }
+        return parameters
+    }
+}

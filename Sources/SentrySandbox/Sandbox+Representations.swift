@@ -1,0 +1,79 @@
+import Foundation
+import SentryModels
+
+/// The JSON shapes the sandbox answers with: the generated models, filled in as Sentry's
+/// serializers fill them.
+extension Sandbox {
+    /// The JavaScript SDK versions a key's loader offers, newest first, and the default.
+    static let browserSdkVersions = ["latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"]
+    static let loaderChoices = ["10.x", "9.x", "8.x", "7.x"]
+    static let defaultBrowserSdkVersion = "10.x"
+    static let loaderOptionNames = ["hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"]
+
+    func representation(of key: SandboxStore.Key, token: SandboxToken) -> ProjectKey {
+        let project = store.projects.first { $0.id == key.projectID }!
+        let base = configuration.ingestURL.replacingOccurrences(of: "{organization_id}", with: String(project.organizationID))
+        let (scheme, host) = base.range(of: "://").map { (String(base[..<$0.lowerBound]), String(base[$0.upperBound...])) } ?? ("https", base)
+        let api = "\(scheme)://\(host)/api/\(project.id)"
+        let rateLimit: RateLimit? = if let window = key.rateLimitWindow, let count = key.rateLimitCount, window > 0, count > 0 {
+            RateLimit(window: window, count: count)
+        } else {
+            nil
+        }
+        let options = key.loaderOptions
+        return ProjectKey(
+            id: key.publicKey, name: key.label, label: key.label, public: key.publicKey, secret: key.secretKey,
+            projectId: project.id, isActive: key.isActive, rateLimit: rateLimit,
+            dsn: ProjectKeyDSN(
+                public: "\(scheme)://\(key.publicKey)@\(host)/\(project.id)",
+                secret: "\(scheme)://\(key.publicKey):\(key.secretKey)@\(host)/\(project.id)",
+                csp: "\(api)/csp-report/?sentry_key=\(key.publicKey)",
+                security: "\(api)/security/?sentry_key=\(key.publicKey)",
+                minidump: "\(api)/minidump/?sentry_key=\(key.publicKey)",
+                nel: "\(api)/nel/?sentry_key=\(key.publicKey)",
+                unreal: "\(api)/unreal/\(key.publicKey)/",
+                crons: "\(api)/cron/___MONITOR_SLUG___/\(key.publicKey)/",
+                cdn: "https://js.sentry-cdn.com/\(key.publicKey).min.js",
+                playstation: "\(api)/playstation/?sentry_key=\(key.publicKey)",
+                integration: "\(api)/integration/",
+                otlpTraces: "\(api)/integration/otlp/v1/traces",
+                otlpLogs: "\(api)/integration/otlp/v1/logs"
+            ),
+            browserSdkVersion: BrowserSDKVersion(rawValue: key.browserSdkVersion ?? Self.defaultBrowserSdkVersion),
+            browserSdk: BrowserSDK(choices: Self.loaderChoices.map { [$0, $0] }),
+            dateCreated: DateTime(rawValue: sentryTimestamp(key.dateCreated)),
+            dynamicSdkLoaderOptions: DynamicSDKLoaderOptions(
+                hasReplay: options["hasReplay"] ?? false, hasPerformance: options["hasPerformance"] ?? false,
+                hasDebug: options["hasDebug"] ?? false, hasFeedback: options["hasFeedback"] ?? false,
+                hasLogsAndMetrics: options["hasLogsAndMetrics"] ?? false
+            ),
+            useCase: token.isSuperuser ? UseCase(rawValue: key.useCase) : nil
+        )
+    }
+
+    func representation(of organization: SandboxStore.Organization) -> Organization {
+        Organization(
+            id: String(organization.id), slug: organization.slug, name: organization.name,
+            dateCreated: DateTime(rawValue: sentryTimestamp(organization.dateCreated)),
+            status: OrganizationStatus(id: "active", name: "active"),
+            isEarlyAdopter: false, require2FA: false, features: [],
+            links: OrganizationLinks(organizationUrl: baseURL, regionUrl: baseURL)
+        )
+    }
+
+    func representation(of project: SandboxStore.Project) -> Project {
+        Project(
+            id: String(project.id), slug: project.slug, name: project.name, platform: project.platform,
+            dateCreated: DateTime(rawValue: sentryTimestamp(project.dateCreated)),
+            isBookmarked: false, isMember: true, hasAccess: true, features: [], firstEvent: nil, status: "active"
+        )
+    }
+}
+
+/// ISO 8601 in UTC with microseconds, as Sentry writes dates: `2023-06-21T19:50:26.036254Z`.
+func sentryTimestamp(_ date: Date) -> String {
+    let seconds = date.timeIntervalSince1970.rounded(.down)
+    let micros = min(999_999, Int(((date.timeIntervalSince1970 - seconds) * 1_000_000).rounded()))
+    let whole = Date(timeIntervalSince1970: seconds).formatted(.iso8601).dropLast()
+    return "\(whole).\(String(format: "%06d", micros))Z"
+}

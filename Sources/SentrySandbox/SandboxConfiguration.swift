@@ -1,0 +1,88 @@
+import Foundation
+
+/// An auth token the sandbox accepts, with the scopes it grants.
+public struct SandboxToken: Sendable, Hashable {
+    public static let allScopes: Set<String> = [
+        "org:read", "org:write", "org:admin", "project:read", "project:write", "project:admin",
+    ]
+
+    public var value: String
+    public var scopes: Set<String>
+    /// Superusers see and create keys of Sentry's internal use cases (`useCase` other than `user`).
+    public var isSuperuser: Bool
+
+    public init(_ value: String, scopes: Set<String> = SandboxToken.allScopes, isSuperuser: Bool = false) {
+        self.value = value
+        self.scopes = scopes
+        self.isSuperuser = isSuperuser
+    }
+}
+
+/// Sentry's request rate limit, as sentry.io applies it per caller and endpoint.
+public struct SandboxRateLimit: Sendable, Hashable {
+    /// Requests allowed per window.
+    public var requests: Int
+    /// Window length in seconds.
+    public var window: Int
+
+    public init(requests: Int, window: Int = 1) {
+        self.requests = requests
+        self.window = window
+    }
+
+    /// sentry.io's limit for the key endpoints: 40 requests a second.
+    public static let sentry = SandboxRateLimit(requests: 40, window: 1)
+}
+
+/// How a sandbox starts.
+public struct SandboxConfiguration: Sendable {
+    /// Organization slug -> project slugs, created at start when missing.
+    public var seed: [(organization: String, projects: [String])]
+    public var tokens: [SandboxToken]
+    /// Where DSNs point; `{organization_id}` is replaced by the organization's numeric id.
+    public var ingestURL: String
+    /// `nil`: no rate limiting (like self-hosted Sentry).
+    public var rateLimit: SandboxRateLimit?
+    /// A JSON file that keeps the sandbox's state across restarts (written after every change).
+    public var stateFile: URL?
+    /// Where `Link` headers point, e.g. `http://127.0.0.1:9000` (the server sets it to its own
+    /// address when empty).
+    public var publicURL: String
+    /// The clock, replaceable in tests of rate limits.
+    public var now: @Sendable () -> Date
+
+    public init(
+        seed: [(organization: String, projects: [String])] = [],
+        tokens: [SandboxToken] = [],
+        ingestURL: String = "https://o{organization_id}.ingest.sandbox.invalid",
+        rateLimit: SandboxRateLimit? = nil,
+        stateFile: URL? = nil,
+        publicURL: String = "",
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.seed = seed
+        self.tokens = tokens
+        self.ingestURL = ingestURL
+        self.rateLimit = rateLimit
+        self.stateFile = stateFile
+        self.publicURL = publicURL
+        self.now = now
+    }
+}
+
+/// A failure a test scripts into the sandbox, to exercise clients under trouble.
+public enum SandboxFault: Sendable, Equatable {
+    /// Answer with this status (500, 502, 503, ...) and Sentry's error body, changing nothing.
+    case status(Int)
+    /// Answer 429 with rate-limit headers saying the window resets after this many seconds.
+    case rateLimited(resetAfter: Int)
+    /// Wait this long, then handle the request normally.
+    case delay(Duration)
+    /// Close the connection before the request is applied: nothing changes.
+    case dropBeforeApplying
+    /// Apply the request, then close the connection without answering: the client cannot
+    /// know whether its change happened.
+    case dropAfterApplying
+    /// Apply the request, then answer its status with a body that is not JSON.
+    case malformedBody
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SentryModels
+
+/// A `Sandbox` served over HTTP on a loopback port, for real clients: the SDK's tests, the
+/// CLI's `--sandbox` mode and `sentry-sdk sandbox serve`.
+///
+/// ```swift
+/// let server = try await SandboxServer.start(Sandbox(configuration: .init(
+///     seed: [("my-org", ["web"])], tokens: [SandboxToken("test-token")])))
+/// // talk to server.url with "Authorization: Bearer test-token"
+/// await server.stop()
+/// ```
+public final class SandboxServer: Sendable {
+    public let sandbox: Sandbox
+    /// The port the server listens on (the one asked for, or the free one picked for port 0).
+    public let port: Int
+    public let host: String
+    private let task: Task<Void, any Error>
+
+    /// `http://127.0.0.1:PORT`
+    public var url: String { "http://\(host):\(port)" }
+
+    private init(sandbox: Sandbox, host: String, port: Int, task: Task<Void, any Error>) {
+        self.sandbox = sandbox
+        self.host = host
+        self.port = port
+        self.task = task
+    }
+
+    /// Starts listening; returns once the port is bound.
+    /// - Parameter port: 0 picks any free port.
+    public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0) async throws -> SandboxServer {
+        let (bound, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "sentry-sandbox")
+        logger.logLevel = .error
+        let application = Application(
+            responder: CallbackResponder<SandboxRequestContext> { request, context in
+                try await Self.respond(to: request, context: context, sandbox: sandbox)
+            },
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? port)
+                continuation.finish()
+            },
+            logger: logger
+        )
+        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var iterator = bound.makeAsyncIterator()
+        guard let boundPort = await iterator.next() else {
+            task.cancel()
+            _ = try await task.value
+            throw CancellationError()
+        }
+        await sandbox.setPublicURL("http://\(host):\(boundPort)")
+        return SandboxServer(sandbox: sandbox, host: host, port: boundPort, task: task)
+    }
+
+    /// Stops accepting connections and waits for the server to finish.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    /// Waits until the server stops (for `sandbox serve`, which runs until interrupted).
+    public func wait() async throws {
+        try await task.value
+    }
+
+    private static func respond(to request: Request, context: SandboxRequestContext, sandbox: Sandbox) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 20)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let answer = await sandbox.handle(SandboxRequest(
+            method: request.method.rawValue, path: request.uri.path, query: Self.queryItems(request.uri.query),
+            headers: headers, body: Data(buffer: body)
+        ))
+        if let delay = answer.delay { try await Task.sleep(for: delay) }
+        if answer.delivery == .dropConnection {
+            try? await context.channel.close()
+            throw CancellationError()
+        }
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
+    }
+
+    /// `a=1&b=x%20y` -> items in order, percent- and `+`-decoded.
+    static func queryItems(_ query: String?) -> [QueryItem] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&").compactMap { pair in
+            guard !pair.isEmpty else { return nil }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+            }
+            return QueryItem(name: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+}
+
+/// The request context: Hummingbird's, plus the connection, so that a scripted fault can
+/// close it.
+struct SandboxRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+    }
+}
