@@ -44,6 +44,9 @@ public actor Sandbox {
         faults.append((operationID, fault, times))
     }
 
+    /// Removes the faults not used yet.
+    public func clearFaults() { faults.removeAll() }
+
     /// Every request answered so far, oldest first.
     public func requestLog() -> [LoggedRequest] { log }
 
