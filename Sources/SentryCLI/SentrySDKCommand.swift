@@ -8,6 +8,7 @@ struct SentrySDKCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentry-sdk",
         abstract: "Manage Sentry client keys (DSNs) as code.",
-        version: version
+        version: version,
+        subcommands: [SandboxCommand.self]
     )
 }

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SentrySandbox
+
+/// `sentry-sdk sandbox ...`: the local Sentry keys API.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run a local Sentry keys API for tests and offline use.",
+        subcommands: [ServeCommand.self]
+    )
+}
+
+/// `sentry-sdk sandbox serve`: runs the sandbox in the foreground until Ctrl-C.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the sandbox on 127.0.0.1 until interrupted.",
+        discussion: """
+        Seeds the organizations and projects named (my-org and my-project when none are), \
+        accepts the tokens given (or a random one it prints), and answers with Sentry's paths, \
+        status codes, bodies, pagination and rate limits.
+
+        Examples:
+          sentry-sdk sandbox serve --port 9000 --org my-org --project my-project --token T
+          sentry-sdk sandbox serve --org acme --project acme/web --project acme/api --state sandbox.json
+          sentry-sdk sandbox serve --rate-limit 40
+        """
+    )
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 9000
+
+    @Option(name: .customLong("org"), help: "An organization slug to create (repeatable).")
+    var organizations: [String] = []
+
+    @Option(name: .customLong("project"), help: "A project slug to create, as PROJECT (in every --org) or ORG/PROJECT (repeatable).")
+    var projects: [String] = []
+
+    @Option(name: .customLong("token"), help: "An auth token to accept, with every scope (repeatable).")
+    var tokens: [String] = []
+
+    @Option(help: "A JSON file that keeps the sandbox's keys across restarts (created with mode 0600).")
+    var state: String?
+
+    @Option(help: "Requests per second allowed per token and endpoint, as on sentry.io (40); none when absent.")
+    var rateLimit: Int?
+
+    @Option(help: "Where DSNs point; {organization_id} is replaced by the organization's id.")
+    var ingestURL = "https://o{organization_id}.ingest.sandbox.invalid"
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
+        for project in projects where project.split(separator: "/").count > 2 || project.hasSuffix("/") || project.isEmpty {
+            throw ValidationError("--project '\(project)' must be PROJECT or ORG/PROJECT.")
+        }
+    }
+
+    /// Organization -> projects, from the flags.
+    var seed: [(organization: String, projects: [String])] {
+        var organizations = self.organizations
+        var projects = self.projects
+        if organizations.isEmpty && projects.allSatisfy({ !$0.contains("/") }) {
+            organizations = ["my-org"]
+            if projects.isEmpty { projects = ["my-project"] }
+        }
+        var seed = organizations.map { organization in
+            (organization, projects.filter { !$0.contains("/") })
+        }
+        for qualified in projects where qualified.contains("/") {
+            let parts = qualified.split(separator: "/").map(String.init)
+            if let index = seed.firstIndex(where: { $0.0 == parts[0] }) {
+                seed[index].1.append(parts[1])
+            } else {
+                seed.append((parts[0], [parts[1]]))
+            }
+        }
+        return seed
+    }
+
+    func run() async throws {
+        let tokens = self.tokens.isEmpty ? ["sandbox-" + UUID().uuidString.lowercased()] : self.tokens
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(
+            seed: seed,
+            tokens: tokens.map { SandboxToken($0) },
+            ingestURL: ingestURL,
+            rateLimit: rateLimit.map { SandboxRateLimit(requests: $0, window: 1) },
+            stateFile: state.map { URL(fileURLWithPath: $0) }
+        ))
+        let server = try await SandboxServer.start(sandbox, port: port)
+        let stop = StopOnSignals { await server.stop() }
+
+        print("Sentry sandbox listening on \(server.url)")
+        for (organization, projects) in seed {
+            print("  organization \(organization): \(projects.isEmpty ? "no projects" : projects.joined(separator: ", "))")
+        }
+        print("  token\(tokens.count == 1 ? "" : "s"): \(tokens.joined(separator: ", "))")
+        if let (organization, projects) = seed.first, let project = projects.first {
+            print("Try: curl -H 'Authorization: Bearer \(tokens[0])' \(server.url)/api/0/projects/\(organization)/\(project)/keys/")
+        }
+        print("Press Ctrl-C to stop.")
+        fflush(nil)
+        try await server.wait()
+        withExtendedLifetime(stop) {}
+        print("Stopped.")
+    }
+}
+
+/// Runs `action` once on SIGINT or SIGTERM (instead of the process being killed mid-write).
+final class StopOnSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ action: @escaping @Sendable () async -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await action() } }
+            source.resume()
+            return source
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+@testable import SentryCLI
+import Testing
+
+/// `sentry-sdk sandbox serve` as a user runs it: a process that prints its URL and token,
+/// answers on loopback, and stops cleanly on Ctrl-C.
+@Suite struct SandboxServeTests {
+    /// The built `sentry-sdk` beside the test bundle in the build directory.
+    static var binary: String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("sentry-sdk")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/sentry-sdk").path
+    }
+
+    @Test func serveAnswersAndStopsOnInterrupt() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["sandbox", "serve", "--port", "0", "--org", "acme", "--project", "web", "--project", "acme/api", "--token", "T"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let reader = output.fileHandleForReading
+        var text = ""
+        while !text.contains("Press Ctrl-C to stop.") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let firstLine = try #require(text.split(separator: "\n").first)
+        #expect(firstLine.hasPrefix("Sentry sandbox listening on http://127.0.0.1:"))
+        #expect(text.contains("organization acme: web, api"))
+        #expect(text.contains("token: T"))
+        let url = String(firstLine.split(separator: " ").last!)
+
+        var request = URLRequest(url: URL(string: url + "/api/0/projects/acme/api/keys/")!)
+        request.setValue("Bearer T", forHTTPHeaderField: "Authorization")
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"name": "From the CLI test"}"#.utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        #expect(rest.contains("Stopped."))
+    }
+
+    @Test func projectsBelongToTheirOrganizations() throws {
+        let command = try ServeCommand.parse(["--org", "acme", "--project", "web", "--project", "other/api"])
+        let seed = command.seed
+        #expect(seed.map(\.organization) == ["acme", "other"])
+        #expect(seed.map(\.projects) == [["web"], ["api"]])
+        #expect(try ServeCommand.parse([]).seed.map(\.organization) == ["my-org"])
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--project", "a/b/c"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--port", "70000"]) }
+    }
+}
