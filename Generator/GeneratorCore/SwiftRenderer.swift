@@ -177,6 +177,18 @@ struct SwiftRenderer {
                     text += "        case \(Naming.escaped(property.swiftName)) = \(Naming.literal(property.jsonName))\n"
                 }
                 text += "    }\n"
+                // A required field that may be null is sent as `null`, not left out; the
+                // synthesized encoder would leave it out.
+                if properties.contains(where: { $0.isRequired && $0.isNullable }) {
+                    text += "\n    public func encode(to encoder: any Encoder) throws {\n"
+                    text += "        var container = encoder.container(keyedBy: CodingKeys.self)\n"
+                    for property in properties {
+                        let name = Naming.escaped(property.swiftName)
+                        let method = property.isRequired ? "encode" : "encodeIfPresent"
+                        text += "        try container.\(method)(\(name), forKey: .\(name))\n"
+                    }
+                    text += "    }\n"
+                }
             }
             text += "}\n"
         }

@@ -36,7 +36,7 @@ public final class SandboxServer: Sendable {
     public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0) async throws -> SandboxServer {
         let (bound, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "sentry-sandbox")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let application = Application(
             responder: CallbackResponder<SandboxRequestContext> { request, context in
                 try await Self.respond(to: request, context: context, sandbox: sandbox)
