@@ -16,6 +16,9 @@ public actor Sandbox {
     private var windows: [String: (start: Int, count: Int)] = [:]
     /// Set by the server once it knows its address, for `Link` headers.
     private var publicURL: String
+    /// Each key's JSON as ordinary callers see it, by row id: encoding is most of the cost of
+    /// a list, and a key's JSON changes only when the key does.
+    var encodedKeys: [Int: Data] = [:]
 
     /// Starts a sandbox: reads `stateFile` when it exists, then adds the seeded organizations
     /// and projects that are missing.

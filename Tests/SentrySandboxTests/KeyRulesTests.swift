@@ -94,6 +94,9 @@ import Testing
         #expect(try await update(#"{"browserSdkVersion": "7.x"}"#).browserSdkVersion == "7.x")
         let merged = try await update(#"{"dynamicSdkLoaderOptions": {"hasDebug": true, "hasReplay": false, "unknown": 1}}"#)
         #expect(merged.dynamicSdkLoaderOptions == DynamicSDKLoaderOptions(hasReplay: false, hasPerformance: true, hasDebug: true, hasFeedback: false, hasLogsAndMetrics: false))
+        // Lists and retrieves show the key as it is now.
+        #expect(try await sandbox.send("GET", keysPath).decode([ProjectKey].self) == [merged])
+        #expect(try await sandbox.send("GET", path).decode(ProjectKey.self) == merged)
     }
 
     @Test func updateRejectsBadFieldsAndSavesNothing() async throws {
