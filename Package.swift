@@ -72,19 +72,21 @@ let package = Package(
             ]
         ),
 
+        // What the test targets share (running processes, finding built products).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "GeneratorCoreTests",
-            dependencies: ["GeneratorCore"],
+            dependencies: ["GeneratorCore", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GeneratorTests",
-            dependencies: ["Generator"]
+            dependencies: ["Generator", "TestSupport"]
         ),
         .testTarget(
             name: "SentryModelsTests",
             dependencies: [
-                "SentryModels", "GeneratorCore",
+                "SentryModels", "GeneratorCore", "TestSupport",
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -92,7 +94,7 @@ let package = Package(
         .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI"]),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
-        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI"]),
+        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GeneratorCore
 import Testing
+import TestSupport
 
 /// `Spec/sentry.yaml` generates exactly the checked-in `Sources/SentryModels/Generated`.
 @Suite struct GoldenTests {

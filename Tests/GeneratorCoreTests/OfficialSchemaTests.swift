@@ -1,6 +1,7 @@
 import Foundation
 @testable import GeneratorCore
 import Testing
+import TestSupport
 
 /// Sentry's official schema as a proving ground: every operation generates, the output
 /// compiles, and the named response examples decode with the types generated for them.
@@ -43,11 +44,11 @@ import Testing
 
         let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }.sorted()
         let binary = directory.appendingPathComponent("harness")
-        let compile = try runSwiftc(["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
+        let compile = try TestProcess.swiftc(["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
         #expect(compile.status == 0, "the generated code does not compile:\n\(compile.output.suffix(4000))")
         guard compile.status == 0 else { return }
 
-        let result = try runProcess(binary.path, [officialSchemaURL.path], in: directory)
+        let result = try TestProcess.run(binary.path, [officialSchemaURL.path], in: directory)
         #expect(result.status == 0)
         var decoded = 0
         var failures: [String: String] = [:]

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GeneratorCore
 import Testing
+import TestSupport
 
 /// Small spec fragments beside the exact Swift they must produce.
 @Suite struct SnippetTests {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GeneratorCore
 import Testing
+import TestSupport
 
 /// A spec made of the odd corners of OpenAPI (cycles, names that are keywords, digits or
 /// non-ASCII, 3.1 type arrays, references to parameters, responses and bodies, unmappable
@@ -33,31 +34,8 @@ import Testing
         for file in output.files {
             try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
         }
-        let result = try runSwiftc(["-typecheck", "-swift-version", "6", "-module-name", "Torture", "-parse-as-library"]
+        let result = try TestProcess.swiftc(["-typecheck", "-swift-version", "6", "-module-name", "Torture", "-parse-as-library"]
             + output.files.map(\.name), in: directory)
         #expect(result.status == 0, "generated Swift does not type-check:\n\(result.output.suffix(4000))")
     }
-}
-
-/// Runs the toolchain's `swiftc` in `directory`.
-func runSwiftc(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-    let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/swiftc" }
-        + ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"]
-    let swiftc = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "swiftc"
-    return try runProcess(swiftc, arguments, in: directory)
-}
-
-/// Runs a program and returns its exit status and everything it printed.
-func runProcess(_ executable: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }

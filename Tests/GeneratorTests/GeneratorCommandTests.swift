@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The `Generator` executable as a user runs it: writes only what changed, removes stale
 /// generated files, and `--check` fails with the command that fixes it.
@@ -24,29 +25,8 @@ import Testing
         """.utf8).write(to: spec)
     }
 
-    /// The built `Generator` sits beside the test bundle in the build directory.
-    var generatorPath: String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("Generator")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/Generator").path
-    }
-
     func generator(_ arguments: String...) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: generatorPath)
-        process.arguments = ["--spec", spec.path, "--output", output.path] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try TestProcess.run(TestProcess.product("Generator"), ["--spec", spec.path, "--output", output.path] + arguments)
     }
 
     func modificationDate(_ name: String) throws -> Date {

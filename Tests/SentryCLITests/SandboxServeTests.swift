@@ -4,25 +4,14 @@ import FoundationNetworking
 #endif
 @testable import SentryCLI
 import Testing
+import TestSupport
 
 /// `sentry-sdk sandbox serve` as a user runs it: a process that prints its URL and token,
 /// answers on loopback, and stops cleanly on Ctrl-C.
 @Suite struct SandboxServeTests {
-    /// The built `sentry-sdk` beside the test bundle in the build directory.
-    static var binary: String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("sentry-sdk")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/sentry-sdk").path
-    }
-
     @Test func serveAnswersAndStopsOnInterrupt() async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: TestProcess.product("sentry-sdk"))
         process.arguments = ["sandbox", "serve", "--port", "0", "--org", "acme", "--project", "web", "--project", "acme/api", "--token", "T"]
         let output = Pipe()
         process.standardOutput = output

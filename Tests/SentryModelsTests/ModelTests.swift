@@ -1,6 +1,7 @@
 import Foundation
 import SentryModels
 import Testing
+import TestSupport
 
 /// The generated models against real payloads: Sentry's official examples, payloads of
 /// compatible servers, and the three states of a nullable request field.

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIKit30
 import Testing
+import TestSupport
 import Yams
 
 /// `Spec/sentry.yaml` is valid OpenAPI 3.0, as judged by OpenAPIKit's decoder and validator.
@@ -37,13 +38,3 @@ import Yams
         }
     }
 }
-
-/// The package root, found from this file's place in `Tests/SentryModelsTests/`.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// Sentry's official schema, kept beside the project in `../shared/reference` (or where
-/// `SENTRY_OFFICIAL_SCHEMA` says).
-let officialSchemaURL: URL = {
-    if let path = ProcessInfo.processInfo.environment["SENTRY_OFFICIAL_SCHEMA"] { return URL(fileURLWithPath: path) }
-    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/sentry-api-schema/openapi-derefed.json")
-}()

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Helpers the test targets share: running programs and finding the package's built products.
+public enum TestProcess {
+    /// Runs a program to its end and returns its exit status and everything it printed.
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs the toolchain's `swiftc`.
+    public static func swiftc(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/swiftc" }
+            + ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"]
+        let swiftc = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "swiftc"
+        return try run(swiftc, arguments, in: directory)
+    }
+
+    /// The path of a product the package built (`Generator`, `sentry-sdk`): the build
+    /// directory holds it beside the test bundle.
+    public static func product(_ name: String) -> String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            directory.deleteLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/\(name)").path
+    }
+
+    /// The package root, found from this file's place in `Tests/TestSupport/`.
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// Sentry's official schema, kept beside the project in `../shared/reference` (or where
+/// `SENTRY_OFFICIAL_SCHEMA` says).
+public let officialSchemaURL: URL = {
+    if let path = ProcessInfo.processInfo.environment["SENTRY_OFFICIAL_SCHEMA"] { return URL(fileURLWithPath: path) }
+    return TestProcess.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/sentry-api-schema/openapi-derefed.json")
+}()
+
+/// The package root.
+public var packageRoot: URL { TestProcess.packageRoot }
