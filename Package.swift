@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Only the validator is used (in tests); external reference loading is not needed.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
     ],
@@ -54,7 +57,16 @@ let package = Package(
 
         // The SDK, layer by layer (see docs: each depends only on the ones before it).
         .target(name: "SentryModels"),
-        .target(name: "SentryAPI", dependencies: ["SentryModels"]),
+        .target(
+            name: "SentryAPI",
+            dependencies: [
+                "SentryModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "SentryResources", dependencies: ["SentryAPI"]),
         .target(
             name: "SentrySandbox",
@@ -91,7 +103,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI"]),
+        .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
         .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "TestSupport"]),

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Where the auth token came from, in the order they are tried:
+/// 1. an explicit token (`authToken:` in code, `--auth-token` on the command line);
+/// 2. `SENTRY_AUTH_TOKEN` in the environment;
+/// 3. `SENTRY_AUTH_TOKEN` in a `.env` file in the current directory;
+/// 4. `token` under `[auth]` in `~/.sentryclirc` (sentry-cli's file).
+public enum AuthTokenSource: String, Sendable, Equatable {
+    case explicit
+    case environment
+    case dotEnv = ".env"
+    case sentryCLIRC = "~/.sentryclirc"
+
+    /// The first token found, and where.
+    public static func resolve(
+        explicit: Secret?, environment: [String: String], currentDirectory: URL, homeDirectory: URL
+    ) throws(ConfigurationError) -> (token: Secret, source: AuthTokenSource) {
+        if let explicit {
+            guard !explicit.isBlank else { throw ConfigurationError("The auth token given is empty: pass a Sentry auth token.") }
+            return (explicit, .explicit)
+        }
+        if let value = environment["SENTRY_AUTH_TOKEN"] {
+            guard !value.allSatisfy(\.isWhitespace) else {
+                throw ConfigurationError("SENTRY_AUTH_TOKEN is set but empty: set it to a Sentry auth token, or unset it.")
+            }
+            return (Secret(value.trimmingCharacters(in: .whitespacesAndNewlines)), .environment)
+        }
+        if let contents = try? String(contentsOf: currentDirectory.appendingPathComponent(".env"), encoding: .utf8),
+           let value = DotEnv.parse(contents)["SENTRY_AUTH_TOKEN"] {
+            guard !value.isEmpty else {
+                throw ConfigurationError("SENTRY_AUTH_TOKEN in .env is empty: set it to a Sentry auth token.")
+            }
+            return (Secret(value), .dotEnv)
+        }
+        if let contents = try? String(contentsOf: homeDirectory.appendingPathComponent(".sentryclirc"), encoding: .utf8),
+           let value = INI.parse(contents)["auth"]?["token"], !value.isEmpty {
+            return (Secret(value), .sentryCLIRC)
+        }
+        throw ConfigurationError(
+            "No Sentry auth token: set SENTRY_AUTH_TOKEN (in the environment or a .env file), pass one explicitly, or log in with sentry-cli. Create a token at https://sentry.io/settings/account/api/auth-tokens/."
+        )
+    }
+}
+
+/// A `.env` file: `NAME=value` lines, `export` prefixes, quotes and comments.
+/// Written here because no package of ours reads them, and the format is a dozen lines.
+enum DotEnv {
+    static func parse(_ text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)).trimmingCharacters(in: .whitespaces) }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
+                value = String(value.dropFirst().dropLast())
+            } else if let comment = value.range(of: " #") {
+                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+            }
+            guard !name.isEmpty else { continue }
+            values[name] = value
+        }
+        return values
+    }
+}
+
+/// An INI file such as `~/.sentryclirc`: `[section]` headers and `key = value` lines.
+enum INI {
+    static func parse(_ text: String) -> [String: [String: String]] {
+        var sections: [String: [String: String]] = [:]
+        var section = ""
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("["), line.hasSuffix("]") {
+                section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces).lowercased()
+                continue
+            }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            sections[section, default: [:]][key] = value
+        }
+        return sections
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+
+/// Where the API is and how the client behaves. Every network default can be overridden.
+public struct SentryConfiguration: Sendable {
+    /// The token sent as `Authorization: Bearer ...`.
+    public var authToken: Secret
+    /// `https://sentry.io`, a regional host, or a self-hosted Sentry (without `/api/0`).
+    public var baseURL: URL
+    /// Time allowed to establish a connection.
+    public var connectTimeout: Duration
+    /// Time allowed for a whole request, response included.
+    public var requestTimeout: Duration
+    /// How many times a failed request may be retried (0: never).
+    public var retryBudget: Int
+    /// The first backoff; it doubles on each retry, with jitter, up to `maximumBackoff`.
+    public var initialBackoff: Duration
+    public var maximumBackoff: Duration
+    /// Requests in flight at once across the client; lowered when the server says
+    /// `X-Sentry-Rate-Limit-ConcurrentLimit`.
+    public var maximumConcurrentRequests: Int
+    /// Debug logs of method, path, status, duration and retries (never headers or bodies).
+    public var logger: Logger
+
+    public init(
+        authToken: Secret,
+        baseURL: URL = SentryConfiguration.defaultBaseURL,
+        connectTimeout: Duration = .seconds(10),
+        requestTimeout: Duration = .seconds(30),
+        retryBudget: Int = 4,
+        initialBackoff: Duration = .milliseconds(250),
+        maximumBackoff: Duration = .seconds(30),
+        maximumConcurrentRequests: Int = 8,
+        logger: Logger = Logger(label: "sentry-sdk.api")
+    ) {
+        self.authToken = authToken
+        self.baseURL = baseURL
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.retryBudget = retryBudget
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.logger = logger
+    }
+
+    public static let defaultBaseURL = URL(string: "https://sentry.io")!
+
+    /// A configuration from the usual places: the explicit token and URL when given, else the
+    /// environment (`SENTRY_AUTH_TOKEN`, `SENTRY_URL`), else `.env` in the current directory,
+    /// else `~/.sentryclirc`. See `AuthTokenSource` for the order of token sources.
+    public static func resolve(
+        authToken: Secret? = nil, url: String? = nil, region: SentryRegion? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        homeDirectory: URL = FileManager.default.homeDirectoryForCurrentUser
+    ) throws(ConfigurationError) -> SentryConfiguration {
+        let token = try AuthTokenSource.resolve(explicit: authToken, environment: environment, currentDirectory: currentDirectory, homeDirectory: homeDirectory)
+        let baseURL = try SentryRegion.baseURL(explicit: url, region: region, environment: environment)
+        return SentryConfiguration(authToken: token.token, baseURL: baseURL)
+    }
+}
+
+/// Sentry's data-storage regions, each with its own API host.
+public enum SentryRegion: String, Sendable, CaseIterable {
+    case us, de
+
+    public var baseURL: URL { URL(string: "https://\(rawValue).sentry.io")! }
+
+    /// The base URL: an explicit URL, else the region's host, else `SENTRY_URL` (sentry-cli's
+    /// variable), else `https://sentry.io`.
+    public static func baseURL(explicit: String?, region: SentryRegion?, environment: [String: String]) throws(ConfigurationError) -> URL {
+        if let explicit { return try validated(explicit, source: "--url") }
+        if let region { return region.baseURL }
+        if let fromEnvironment = environment["SENTRY_URL"], !fromEnvironment.isEmpty {
+            return try validated(fromEnvironment, source: "SENTRY_URL")
+        }
+        return SentryConfiguration.defaultBaseURL
+    }
+
+    private static func validated(_ text: String, source: String) throws(ConfigurationError) -> URL {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty, url.query == nil
+        else {
+            throw ConfigurationError("\(source) is not a usable URL (\"\(trimmed)\"): give the address of a Sentry server, such as https://sentry.example.com.")
+        }
+        // `https://sentry.example.com/api/0/` is accepted too; the client adds `/api/0` itself.
+        var path = url.path
+        if path.hasSuffix("/") { path.removeLast() }
+        if path.hasSuffix("/api/0") { path.removeLast("/api/0".count) }
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
+        components.path = path
+        return components.url!
+    }
+}
+
+/// Something is missing or wrong in the configuration; nothing was sent.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One HTTP exchange, independent of the HTTP library. A test can substitute its own
+/// transport; the client's retries, errors and logs stay the same.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse
+    func shutdown() async throws
+}
+
+public struct TransportRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: Data?
+    public var timeout: Duration
+}
+
+public struct TransportResponse: Sendable {
+    public var status: Int
+    /// Header values by lowercased name (the first of repeated headers).
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Why an exchange produced no response.
+public enum TransportFailure: Error, Sendable {
+    /// The request never reached the server (no connection): safe to send again.
+    case notSent(String)
+    /// The connection failed or timed out after the request may have been sent.
+    case answerLost(String)
+}
+
+/// The transport over async-http-client: one shared `HTTPClient` (connection pool, kept-alive
+/// connections) per `SentryClient`, shut down with it.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    private let client: HTTPClient
+
+    public init(connectTimeout: Duration) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
+        configuration.decompression = .enabled(limit: .ratio(50))
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000))
+        do {
+            let response = try await client.execute(outgoing, timeout: timeout)
+            let body = try await response.body.collect(upTo: 32 * 1024 * 1024)
+            var headers: [String: String] = [:]
+            for header in response.headers where headers[header.name.lowercased()] == nil {
+                headers[header.name.lowercased()] = header.value
+            }
+            return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Failures that happen before a connection exists cannot have delivered the request.
+    static func classify(_ error: any Error) -> TransportFailure {
+        let description = String(describing: error)
+        if let error = error as? HTTPClientError {
+            let beforeConnecting: [HTTPClientError] = [.connectTimeout, .invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown]
+            return beforeConnecting.contains(error) ? .notSent(description) : .answerLost(description)
+        }
+        if error is NIOConnectionError { return .notSent(description) }
+        if let error = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) {
+            return .notSent(description)
+        }
+        if case ChannelError.connectTimeout = error { return .notSent(description) }
+        return .answerLost(description)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Logging
+import SentryModels
+
+/// Sends the generated operations to Sentry and returns their typed responses.
+///
+/// Credentials, hosts, retries, rate limits, concurrency, pagination and errors are handled
+/// here once. A `POST` is sent again only when it surely never reached the server; when its
+/// answer is lost it fails with `.outcomeUnknown`, so that the caller can check what happened
+/// instead of creating a duplicate.
+///
+/// ```swift
+/// let client = try SentryClient(configuration: .resolve())
+/// defer { Task { try await client.shutdown() } }
+/// let key = try await client.send(Operations.CreateProjectKey(
+///     organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Web")))
+/// ```
+public final class SentryClient: Sendable {
+    public let configuration: SentryConfiguration
+    let transport: any HTTPTransport
+    let limiter: ConcurrencyLimiter
+
+    /// - Parameter transport: the HTTP layer; async-http-client unless a test gives another.
+    public init(configuration: SentryConfiguration, transport: (any HTTPTransport)? = nil) {
+        self.configuration = configuration
+        self.transport = transport ?? AsyncHTTPClientTransport(connectTimeout: configuration.connectTimeout)
+        limiter = ConcurrencyLimiter(limit: configuration.maximumConcurrentRequests)
+    }
+
+    /// Closes the connections. Call it once, when done with the client.
+    public func shutdown() async throws {
+        try await transport.shutdown()
+    }
+
+    /// Sends an operation and returns its success response.
+    public func send<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> Operation.Response {
+        try await exchange(operation).response
+    }
+
+    /// Sends an operation; returns its response and the response headers (lowercased names).
+    func exchange<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> (response: Operation.Response, headers: [String: String]) {
+        let endpoint = Operation.endpoint
+        let request = try makeRequest(operation)
+        let isPost = endpoint.method == .post
+        var attempt = 0
+        while true {
+            await limiter.acquire()
+            let started = ContinuousClock.now
+            let result: Result<TransportResponse, TransportFailure>
+            do {
+                result = .success(try await transport.send(request))
+            } catch {
+                result = .failure(error)
+            }
+            await limiter.release()
+            let elapsed = ContinuousClock.now - started
+
+            let response: TransportResponse
+            switch result {
+            case .failure(let failure):
+                let (reason, mayHaveBeenApplied) = switch failure {
+                case .notSent(let reason): (reason, false)
+                case .answerLost(let reason): (reason, true)
+                }
+                log(endpoint, status: nil, elapsed: elapsed, attempt: attempt, note: mayHaveBeenApplied ? "answer lost" : "not sent")
+                if isPost && mayHaveBeenApplied {
+                    throw SentryError(kind: .outcomeUnknown, operationID: endpoint.operationID, underlying: reason)
+                }
+                guard attempt < configuration.retryBudget else {
+                    throw SentryError(kind: .transport, operationID: endpoint.operationID, underlying: reason)
+                }
+                await pause(backoff(attempt: attempt))
+                attempt += 1
+                continue
+            case .success(let received):
+                response = received
+            }
+            log(endpoint, status: response.status, elapsed: elapsed, attempt: attempt, note: nil)
+            if let concurrent = response.headers["x-sentry-rate-limit-concurrentlimit"].flatMap(Int.init) {
+                await limiter.lower(to: concurrent)
+            }
+
+            switch response.status {
+            case 200..<300:
+                return (try decode(Operation.self, from: response), response.headers)
+            case 429:
+                // Rejected before it was processed: safe to send again, POST included.
+                let resetAt = Self.resetDate(response.headers)
+                guard attempt < configuration.retryBudget else {
+                    var error = SentryError.from(status: 429, body: response.body, operationID: endpoint.operationID, requiredScopes: endpoint.requiredScopes)
+                    error.retryAfter = resetAt
+                    throw error
+                }
+                await pause(resetAt.map { max(.zero, Duration.seconds($0.timeIntervalSinceNow)) + jitter() } ?? backoff(attempt: attempt))
+                attempt += 1
+            case 500..<600 where !isPost && attempt < configuration.retryBudget:
+                await pause(backoff(attempt: attempt))
+                attempt += 1
+            default:
+                throw SentryError.from(status: response.status, body: response.body, operationID: endpoint.operationID, requiredScopes: endpoint.requiredScopes)
+            }
+        }
+    }
+
+    private func makeRequest<Operation: APIOperation>(_ operation: Operation) throws(SentryError) -> TransportRequest {
+        var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false)!
+        components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + operation.path
+        let query = operation.query
+        if !query.isEmpty {
+            components.percentEncodedQuery = query.map { "\(Self.queryEncoded($0.name))=\(Self.queryEncoded($0.value))" }.joined(separator: "&")
+        }
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "Bearer \(configuration.authToken.revealed)"),
+            ("Accept", "application/json"),
+            ("User-Agent", "sentry-sdk-swift/0.1"),
+        ]
+        headers += operation.headers.map { ($0.name, $0.value) }
+        var body: Data?
+        if let payload = operation.body {
+            do {
+                body = try JSONEncoder().encode(payload)
+            } catch {
+                throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, underlying: "the request body could not be encoded")
+            }
+            headers.append(("Content-Type", "application/json"))
+        }
+        return TransportRequest(method: Operation.endpoint.method.rawValue, url: components.string!, headers: headers, body: body, timeout: configuration.requestTimeout)
+    }
+
+    private func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
+        if Operation.Response.self == NoBody.self, let empty = NoBody() as? Operation.Response { return empty }
+        do {
+            return try JSONDecoder().decode(Operation.Response.self, from: response.body)
+        } catch let error as DecodingError {
+            throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status,
+                              jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
+        } catch {
+            throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status, underlying: "unreadable body")
+        }
+    }
+
+    /// When the rate-limit window resets: `X-Sentry-Rate-Limit-Reset` (epoch seconds), else `Retry-After`.
+    static func resetDate(_ headers: [String: String]) -> Date? {
+        if let reset = headers["x-sentry-rate-limit-reset"].flatMap(Double.init) { return Date(timeIntervalSince1970: reset) }
+        if let seconds = headers["retry-after"].flatMap(Double.init) { return Date(timeIntervalSinceNow: seconds) }
+        return nil
+    }
+
+    /// Exponential backoff with full jitter: a random wait up to `initial * 2^attempt`, capped.
+    func backoff(attempt: Int) -> Duration {
+        let ceiling = min(configuration.maximumBackoff, configuration.initialBackoff * (1 << min(attempt, 20)))
+        return ceiling * Double.random(in: 0.5...1.0)
+    }
+
+    private func jitter() -> Duration { .milliseconds(Int.random(in: 10...100)) }
+
+    private func pause(_ duration: Duration) async {
+        try? await Task.sleep(for: duration)
+    }
+
+    private func log(_ endpoint: Endpoint, status: Int?, elapsed: Duration, attempt: Int, note: String?) {
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        configuration.logger.debug("\(endpoint.method.rawValue) \(endpoint.pathTemplate)", metadata: [
+            "operation": "\(endpoint.operationID)",
+            "status": "\(status.map(String.init) ?? "none")",
+            "ms": "\(String(format: "%.1f", milliseconds))",
+            "attempt": "\(attempt + 1)",
+            "note": "\(note ?? "")",
+        ])
+    }
+
+    private static let queryAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:,")
+
+    static func queryEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import Logging
+@testable import SentryAPI
+import SentrySandbox
+import Testing
+
+/// A sandbox on loopback and a client pointed at it, with quick backoffs.
+struct Harness {
+    static let token = "api-test-token-7f3a"
+    let server: SandboxServer
+    let client: SentryClient
+    let logs: LogCapture
+    var sandbox: Sandbox { server.sandbox }
+
+    init(retryBudget: Int = 4, rateLimit: SandboxRateLimit? = nil, tokens: [SandboxToken] = [SandboxToken(Harness.token)]) async throws {
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web", "api"])], tokens: tokens, rateLimit: rateLimit))
+        server = try await SandboxServer.start(sandbox)
+        let logs = LogCapture()
+        self.logs = logs
+        var logger = Logger(label: "test") { _ in LogCaptureHandler(capture: logs) }
+        logger.logLevel = .trace
+        client = SentryClient(configuration: SentryConfiguration(
+            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!, requestTimeout: .seconds(5),
+            retryBudget: retryBudget, initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50), logger: logger
+        ))
+    }
+
+    func close() async {
+        try? await client.shutdown()
+        await server.stop()
+    }
+
+    func create(_ name: String? = nil, project: String = "web") async throws(SentryError) -> ProjectKey {
+        try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: project, body: CreateProjectKeyRequest(name: name)))
+    }
+
+    func requests(_ operationID: String) async -> Int {
+        await sandbox.requestLog().filter { $0.operationID == operationID }.count
+    }
+}
+
+/// Every log line, for checks that no secret is ever written.
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var captured: [String] = []
+    func append(_ line: String) { lock.withLock { captured.append(line) } }
+    var lines: [String] { lock.withLock { captured } }
+}
+
+struct LogCaptureHandler: LogHandler {
+    let capture: LogCapture
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        capture.append("\(event.level) \(event.message) \(event.metadata ?? [:])")
+    }
+}
+
+@Suite(.serialized) struct ClientTests {
+    @Test func everyOperationAgainstTheSandbox() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        let client = harness.client
+        let created = try await harness.create("Web")
+        #expect(created.name == "Web")
+        let path = (org: "my-org", project: "web", key: created.id)
+        #expect(try await client.send(Operations.GetProjectKey(organizationIdOrSlug: path.org, projectIdOrSlug: path.project, keyId: path.key)) == created)
+        let limited = try await client.send(Operations.UpdateProjectKey(organizationIdOrSlug: path.org, projectIdOrSlug: path.project, keyId: path.key,
+                                                                     body: UpdateProjectKeyRequest(rateLimit: .value(RateLimit(window: 60, count: 10)))))
+        #expect(limited.rateLimit == RateLimit(window: 60, count: 10))
+        let cleared = try await client.send(Operations.UpdateProjectKey(organizationIdOrSlug: path.org, projectIdOrSlug: path.project, keyId: path.key,
+                                                                     body: UpdateProjectKeyRequest(rateLimit: .null)))
+        #expect(cleared.rateLimit == nil)
+        #expect(try await client.send(Operations.ListProjectKeys(organizationIdOrSlug: path.org, projectIdOrSlug: path.project)).map(\.id) == [created.id])
+        #expect(try await client.send(Operations.ListOrganizationProjectKeys(organizationIdOrSlug: path.org)).count == 1)
+        #expect(try await client.send(Operations.ListOrganizations()).map(\.slug) == ["my-org"])
+        #expect(try await client.send(Operations.GetOrganization(organizationIdOrSlug: "my-org")).slug == "my-org")
+        #expect(try await client.send(Operations.ListOrganizationProjects(organizationIdOrSlug: "my-org")).map(\.slug) == ["api", "web"])
+        #expect(try await client.send(Operations.GetProject(organizationIdOrSlug: "my-org", projectIdOrSlug: "api")).slug == "api")
+        _ = try await client.send(Operations.DeleteProjectKey(organizationIdOrSlug: path.org, projectIdOrSlug: path.project, keyId: path.key))
+        await #expect(throws: SentryError.self) {
+            try await client.send(Operations.GetProjectKey(organizationIdOrSlug: path.org, projectIdOrSlug: path.project, keyId: path.key))
+        }
+    }
+
+    @Test func errorKindsFromRealAnswers() async throws {
+        let harness = try await Harness(retryBudget: 0, tokens: [SandboxToken(Harness.token), SandboxToken("reader", scopes: ["project:read"])])
+        defer { Task { await harness.close() } }
+        func error(_ body: () async throws -> Void) async -> SentryError? {
+            do { try await body(); return nil } catch { return error as? SentryError }
+        }
+        let validation = await error { _ = try await harness.client.send(Operations.CreateProjectKey(
+            organizationIdOrSlug: "my-org", projectIdOrSlug: "web",
+            body: CreateProjectKeyRequest(name: String(repeating: "n", count: 65), rateLimit: RateLimit(window: 90_000, count: 1)))) }
+        #expect(validation?.kind == .validation)
+        #expect(validation?.status == 400)
+        #expect(validation?.fieldErrors == [
+            SentryError.FieldError(path: ["name"], messages: ["Ensure this field has no more than 64 characters."]),
+            SentryError.FieldError(path: ["rateLimit", "window"], messages: ["Ensure this value is less than or equal to 86400."]),
+        ])
+        #expect(validation?.description == "Sentry refused the input of `createProjectKey`: name: Ensure this field has no more than 64 characters.; rateLimit.window: Ensure this value is less than or equal to 86400..")
+
+        let notFound = await error { _ = try await harness.client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "nope", keyId: "x")) }
+        #expect(notFound?.kind == .notFound)
+        #expect(notFound?.detail == "The requested resource does not exist")
+
+        let reader = SentryClient(configuration: SentryConfiguration(authToken: "reader", baseURL: URL(string: harness.server.url)!, retryBudget: 0))
+        let forbidden = await error { _ = try await reader.send(Operations.DeleteProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: "x")) }
+        #expect(forbidden?.kind == .forbidden)
+        #expect(forbidden?.requiredScopes == ["project:admin"])
+        #expect(forbidden?.description == "The auth token may not run `deleteProjectKey`: it needs one of the scopes project:admin.")
+        try await reader.shutdown()
+
+        let stranger = SentryClient(configuration: SentryConfiguration(authToken: "unknown-token", baseURL: URL(string: harness.server.url)!, retryBudget: 0))
+        let unauthorized = await error { _ = try await stranger.send(Operations.ListOrganizations()) }
+        #expect(unauthorized?.kind == .unauthorized)
+        #expect(unauthorized?.detail == "Invalid token")
+        #expect(unauthorized.map { !$0.description.contains("unknown-token") } == true)
+        try await stranger.shutdown()
+
+        await harness.sandbox.inject(.rateLimited(resetAfter: 1))
+        let limited = await error { _ = try await harness.client.send(Operations.ListOrganizations()) }
+        #expect(limited?.kind == .rateLimited)
+        #expect(limited?.retryAfter != nil)
+
+        await harness.sandbox.inject(.status(500))
+        #expect(await error { _ = try await harness.client.send(Operations.ListOrganizations()) }?.kind == .server)
+
+        await harness.sandbox.inject(.malformedBody)
+        let decoding = await error { _ = try await harness.client.send(Operations.ListOrganizations()) }
+        #expect(decoding?.kind == .decoding)
+        #expect(decoding?.underlying == "not valid JSON")
+    }
+
+    @Test func twoHundredFiftyKeysInThreeRequests() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        for index in 0..<250 { _ = try await harness.create("Key \(index)") }
+        await harness.sandbox.clearRequestLog()
+        var names: [String] = []
+        for try await key in harness.client.items(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web")) {
+            names.append(key.name)
+        }
+        #expect(names.count == 250)
+        #expect(Set(names).count == 250)
+        #expect(names.first == "Key 249")
+        let log = await harness.sandbox.requestLog()
+        #expect(log.count == 3)
+        #expect(log.allSatisfy { $0.query.contains("per_page=100") })
+    }
+
+    @Test func retriesFollowThePolicy() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        let list = Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web")
+
+        await harness.sandbox.inject(.status(503), on: "listProjectKeys", times: 3)
+        _ = try await harness.client.send(list)
+        #expect(await harness.requests("listProjectKeys") == 4, "three 503s, then the answer")
+
+        await harness.sandbox.inject(.rateLimited(resetAfter: 1), on: "listProjectKeys")
+        let started = Date()
+        _ = try await harness.client.send(list)
+        #expect(Date().timeIntervalSince(started) >= 0.01, "waited for the reset")
+        #expect(await harness.requests("listProjectKeys") == 6)
+
+        await harness.sandbox.inject(.dropBeforeApplying, on: "listProjectKeys", times: 2)
+        _ = try await harness.client.send(list)
+        #expect(await harness.requests("listProjectKeys") == 9, "a GET whose connection dropped is sent again")
+
+        await harness.sandbox.inject(.status(503), on: "createProjectKey")
+        await #expect(throws: SentryError.self) { _ = try await harness.create("Not retried") }
+        #expect(await harness.requests("createProjectKey") == 1, "a POST answered with 503 is not sent again")
+
+        await harness.sandbox.inject(.rateLimited(resetAfter: 0), on: "createProjectKey")
+        _ = try await harness.create("After 429")
+        #expect(await harness.requests("createProjectKey") == 3, "a POST refused with 429 was not applied, so it is sent again")
+    }
+
+    @Test func aPostWhoseAnswerIsLostIsNeverSentTwice() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        await harness.sandbox.inject(.dropAfterApplying, on: "createProjectKey", times: 5)
+        do {
+            _ = try await harness.create("Maybe")
+            Issue.record("expected outcomeUnknown")
+        } catch {
+            #expect(error.kind == .outcomeUnknown)
+            #expect(error.description.contains("may or may not have been applied"))
+        }
+        await harness.sandbox.clearFaults()
+        let creates = await harness.sandbox.requestLog().filter { $0.operationID == "createProjectKey" }
+        #expect(creates.count == 1)
+        let keys = try await harness.client.send(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web"))
+        #expect(keys.map(\.name) == ["Maybe"], "the key was created once")
+    }
+
+    @Test func unreachableServerIsATransportError() async throws {
+        let client = SentryClient(configuration: SentryConfiguration(
+            authToken: "t", baseURL: URL(string: "http://127.0.0.1:1")!, connectTimeout: .milliseconds(200),
+            requestTimeout: .milliseconds(300), retryBudget: 2, initialBackoff: .milliseconds(1)))
+        do {
+            _ = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "o", projectIdOrSlug: "p"))
+            Issue.record("expected a transport error")
+        } catch {
+            // Connection refused: the POST never left, so it was retried and then reported as such.
+            #expect(error.kind == .transport, "\(error)")
+        }
+        try await client.shutdown()
+    }
+
+    @Test func logsNeverContainTheTokenOrKeySecrets() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        let key = try await harness.create("Secretive")
+        _ = try await harness.client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id))
+        await harness.sandbox.inject(.status(503), on: "listProjectKeys")
+        for try await _ in harness.client.items(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web")) {}
+        let lines = harness.logs.lines
+        #expect(lines.count >= 4)
+        #expect(lines.contains { $0.contains("listProjectKeys") && $0.contains("503") })
+        let secrets = [Harness.token, key.secret!, key.dsn.secret!]
+        for line in lines {
+            for secret in secrets { #expect(!line.contains(secret), "a secret in: \(line)") }
+        }
+        #expect("\(harness.client.configuration.authToken)" == "<redacted>")
+    }
+}
+
+/// A transport that answers from a script, for what the sandbox cannot produce.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [TransportResponse]
+    private(set) var sent: [TransportRequest] = []
+
+    init(_ answers: [TransportResponse]) { self.answers = answers }
+
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        lock.withLock {
+            sent.append(request)
+            return answers.count > 1 ? answers.removeFirst() : answers[0]
+        }
+    }
+
+    func shutdown() async throws {}
+}
+
+@Suite struct ScriptedTransportTests {
+    static let page = Data("[]".utf8)
+
+    @Test func concurrentLimitHeaderLowersTheLimit() async throws {
+        let transport = ScriptedTransport([TransportResponse(status: 200, headers: ["x-sentry-rate-limit-concurrentlimit": "2"], body: Self.page)])
+        let client = SentryClient(configuration: SentryConfiguration(authToken: "t", maximumConcurrentRequests: 8), transport: transport)
+        _ = try await client.send(Operations.ListOrganizations())
+        #expect(await client.limiter.limit == 2)
+    }
+
+    @Test func aLinkHeaderThatRepeatsItsCursorDoesNotLoopForever() async throws {
+        let link = #"<https://sentry.io/api/0/organizations/?cursor=5:0:0>; rel="next"; results="true"; cursor="5:0:0""#
+        let body = Data(#"[{"id": "1", "slug": "a", "name": "A"}]"#.utf8)
+        let transport = ScriptedTransport([TransportResponse(status: 200, headers: ["link": link], body: body)])
+        let client = SentryClient(configuration: SentryConfiguration(authToken: "t"), transport: transport)
+        var count = 0
+        for try await _ in client.items(Operations.ListOrganizations()) { count += 1 }
+        #expect(count == 2, "the first page, then the page of the cursor, then a stop at the repeated cursor")
+        #expect(transport.sent.count == 2)
+        #expect(transport.sent[0].url == "https://sentry.io/api/0/organizations/?per_page=100")
+        #expect(transport.sent[1].url == "https://sentry.io/api/0/organizations/?cursor=5:0:0&per_page=100")
+        #expect(transport.sent[0].headers.contains { $0.name == "Authorization" && $0.value == "Bearer t" })
+    }
+
+    @Test func retryAfterIsUsedWhenThereIsNoResetHeader() async throws {
+        let transport = ScriptedTransport([
+            TransportResponse(status: 429, headers: ["retry-after": "0"], body: Data(#"{"detail": "slow down"}"#.utf8)),
+            TransportResponse(status: 200, headers: [:], body: Self.page),
+        ])
+        let client = SentryClient(configuration: SentryConfiguration(authToken: "t"), transport: transport)
+        _ = try await client.send(Operations.ListOrganizations())
+        #expect(transport.sent.count == 2)
+    }
+}
