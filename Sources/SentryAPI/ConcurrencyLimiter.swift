@@ -1,30 +1,55 @@
+import Synchronization
+
 /// A limit on requests in flight across a client. Waiters are served in order; the limit can
 /// be lowered while requests run (when Sentry sends `X-Sentry-Rate-Limit-ConcurrentLimit`).
-actor ConcurrencyLimiter {
-    private(set) var limit: Int
-    private var running = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+///
+/// A lock rather than an actor: taking a free slot is the common case, and it should cost no
+/// suspension on every request.
+final class ConcurrencyLimiter: Sendable {
+    private struct State {
+        var limit: Int
+        var running = 0
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    private let state: Mutex<State>
+
+    init(limit: Int) { state = Mutex(State(limit: max(1, limit))) }
+
+    var limit: Int { state.withLock { $0.limit } }
 
     func acquire() async {
-        if running < limit {
-            running += 1
-            return
+        let acquired = state.withLock { state in
+            guard state.running < state.limit else { return false }
+            state.running += 1
+            return true
         }
-        await withCheckedContinuation { waiting.append($0) }
+        if acquired { return }
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if state.running < state.limit {
+                    state.running += 1
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     func release() {
-        if running <= limit, !waiting.isEmpty {
-            waiting.removeFirst().resume()
-        } else {
-            running -= 1
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            // A waiter takes over the slot, unless the limit was lowered below what runs.
+            if state.running <= state.limit, !state.waiting.isEmpty { return state.waiting.removeFirst() }
+            state.running -= 1
+            return nil
         }
+        next?.resume()
     }
 
     /// Never raises the limit above the configured one; only the server can lower it.
     func lower(to newLimit: Int) {
-        limit = max(1, min(limit, newLimit))
+        state.withLock { $0.limit = max(1, min($0.limit, newLimit)) }
     }
 }

@@ -19,12 +19,15 @@ public final class SentryClient: Sendable {
     public let configuration: SentryConfiguration
     let transport: any HTTPTransport
     let limiter: ConcurrencyLimiter
+    /// `https://sentry.io`, without a trailing slash.
+    private let baseURLString: String
 
     /// - Parameter transport: the HTTP layer; async-http-client unless a test gives another.
     public init(configuration: SentryConfiguration, transport: (any HTTPTransport)? = nil) {
         self.configuration = configuration
         self.transport = transport ?? AsyncHTTPClientTransport(connectTimeout: configuration.connectTimeout)
         limiter = ConcurrencyLimiter(limit: configuration.maximumConcurrentRequests)
+        baseURLString = configuration.baseURL.absoluteString.trimmingSuffix("/")
     }
 
     /// Closes the connections. Call it once, when done with the client.
@@ -52,7 +55,7 @@ public final class SentryClient: Sendable {
             } catch {
                 result = .failure(error)
             }
-            await limiter.release()
+            limiter.release()
             let elapsed = ContinuousClock.now - started
 
             let response: TransportResponse
@@ -77,7 +80,7 @@ public final class SentryClient: Sendable {
             }
             log(endpoint, status: response.status, elapsed: elapsed, attempt: attempt, note: nil)
             if let concurrent = response.headers["x-sentry-rate-limit-concurrentlimit"].flatMap(Int.init) {
-                await limiter.lower(to: concurrent)
+                limiter.lower(to: concurrent)
             }
 
             switch response.status {
@@ -103,11 +106,11 @@ public final class SentryClient: Sendable {
     }
 
     private func makeRequest<Operation: APIOperation>(_ operation: Operation) throws(SentryError) -> TransportRequest {
-        var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false)!
-        components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + operation.path
+        // The path is percent-encoded by the generated operation; the query is encoded here.
+        var url = baseURLString + operation.path
         let query = operation.query
         if !query.isEmpty {
-            components.percentEncodedQuery = query.map { "\(Self.queryEncoded($0.name))=\(Self.queryEncoded($0.value))" }.joined(separator: "&")
+            url += "?" + query.map { "\(Self.queryEncoded($0.name))=\(Self.queryEncoded($0.value))" }.joined(separator: "&")
         }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Bearer \(configuration.authToken.revealed)"),
@@ -124,7 +127,7 @@ public final class SentryClient: Sendable {
             }
             headers.append(("Content-Type", "application/json"))
         }
-        return TransportRequest(method: Operation.endpoint.method.rawValue, url: components.string!, headers: headers, body: body, timeout: configuration.requestTimeout)
+        return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
     }
 
     private func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {

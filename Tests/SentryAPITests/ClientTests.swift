@@ -256,7 +256,7 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         let transport = ScriptedTransport([TransportResponse(status: 200, headers: ["x-sentry-rate-limit-concurrentlimit": "2"], body: Self.page)])
         let client = SentryClient(configuration: SentryConfiguration(authToken: "t", maximumConcurrentRequests: 8), transport: transport)
         _ = try await client.send(Operations.ListOrganizations())
-        #expect(await client.limiter.limit == 2)
+        #expect(client.limiter.limit == 2)
     }
 
     @Test func aLinkHeaderThatRepeatsItsCursorDoesNotLoopForever() async throws {

@@ -1,0 +1,21 @@
+// swift-tools-version:6.1
+// SentryAPI against curl on the same sandbox, in one process: `Benchmarks/api/run`.
+// A package of its own, so the main package carries no benchmark code.
+import PackageDescription
+
+let package = Package(
+    name: "api-benchmark",
+    platforms: [.macOS(.v13)],
+    // `sentry-sdk` is a link to the repository root, so the package is named the same wherever it is cloned.
+    dependencies: [.package(path: "sentry-sdk")],
+    targets: [
+        .executableTarget(
+            name: "APIBenchmark",
+            dependencies: [
+                .product(name: "SentryAPI", package: "sentry-sdk"),
+                .product(name: "SentrySandbox", package: "sentry-sdk"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,120 @@
+import Foundation
+import SentryAPI
+import SentrySandbox
+
+// 1,000 sequential retrieves of one key with SentryClient, then the same 1,000 URLs fetched by
+// one curl process over a kept-alive connection, against the same sandbox server; then 10,000
+// keys listed through the client's pagination, counting requests and watching memory.
+
+let arguments = CommandLine.arguments
+let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
+let retrieves = 1_000
+let token = "bench-token"
+
+func residentMegabytes() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func median(_ values: [Double]) -> (median: Double, min: Double, max: Double) {
+    let sorted = values.sorted()
+    return (sorted[sorted.count / 2], sorted.first!, sorted.last!)
+}
+
+let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", ["web", "big"])], tokens: [SandboxToken(token)]))
+let server = try await SandboxServer.start(sandbox)
+let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!))
+let key = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "bench", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Bench")))
+let retrieve = Operations.GetProjectKey(organizationIdOrSlug: "bench", projectIdOrSlug: "web", keyId: key.id)
+
+// curl reads its 1,000 URLs from a config file and reuses one connection for them.
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("api-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+let curlConfig = work.appendingPathComponent("curl.cfg")
+var config = "silent\nheader = \"Authorization: Bearer \(token)\"\n"
+for _ in 0..<retrieves { config += "url = \"\(server.url)\(retrieve.path)\"\noutput = \"/dev/null\"\n" }
+try config.write(to: curlConfig, atomically: true, encoding: .utf8)
+
+func runCurl() throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["--config", curlConfig.path]
+    let start = ContinuousClock.now
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+    return seconds(ContinuousClock.now - start)
+}
+
+func runClient() async throws -> Double {
+    let start = ContinuousClock.now
+    for _ in 0..<retrieves { _ = try await client.send(retrieve) }
+    return seconds(ContinuousClock.now - start)
+}
+
+// Warm both paths once, then alternate so that neither gets a quieter machine.
+_ = try await runClient()
+_ = try runCurl()
+var ours: [Double] = []
+var curls: [Double] = []
+for _ in 0..<rounds {
+    ours.append(try await runClient())
+    curls.append(try runCurl())
+}
+// How much of the client's time is decoding: the same key decoded 1,000 times.
+let keyJSON = try JSONEncoder().encode(key)
+let decodeStart = ContinuousClock.now
+for _ in 0..<retrieves { _ = try JSONDecoder().decode(ProjectKey.self, from: keyJSON) }
+let decodeTime = seconds(ContinuousClock.now - decodeStart)
+let ourTime = median(ours)
+let curlTime = median(curls)
+
+// 10,000 keys in another project, listed through the client.
+for index in 0..<10_000 {
+    _ = await sandbox.handle(SandboxRequest(method: "POST", path: "/api/0/projects/bench/big/keys/",
+                                            headers: ["Authorization": "Bearer \(token)"], body: Data(#"{"name": "K\#(index)"}"#.utf8)))
+}
+// List them once through the sandbox engine first, so that its own JSON cache is full and the
+// memory figures below show the client alone.
+var warmCursor: String? = nil
+repeat {
+    var query = [QueryItem(name: "per_page", value: "100")]
+    if let warmCursor { query.append(QueryItem(name: "cursor", value: warmCursor)) }
+    let page = await sandbox.handle(SandboxRequest(method: "GET", path: "/api/0/projects/bench/big/keys/", query: query,
+                                                  headers: ["Authorization": "Bearer \(token)"]))
+    let next = page.header("Link")?.components(separatedBy: ", ").last ?? ""
+    warmCursor = next.contains(#"results="true""#) ? next.components(separatedBy: "cursor=\"").last.map { String($0.dropLast()) } : nil
+} while warmCursor != nil
+await sandbox.clearRequestLog()
+var seen = 0
+var memory: [Double] = []
+for try await _ in client.items(Operations.ListProjectKeys(organizationIdOrSlug: "bench", projectIdOrSlug: "big")) {
+    seen += 1
+    if seen % 1_000 == 0 { memory.append(residentMegabytes()) }
+}
+let listRequests = await sandbox.requestLog().count
+
+try await client.shutdown()
+await server.stop()
+
+let machine = "\(ProcessInfo.processInfo.processorCount) cores, \(ProcessInfo.processInfo.operatingSystemVersionString)"
+let ratio = ourTime.median / curlTime.median
+var report = """
+SentryAPI vs curl on one sandbox server, \(rounds) rounds (medians, min-max); \(ISO8601DateFormatter().string(from: Date()).prefix(10)); \(machine)
+
+| measure | SentryAPI | curl | ratio | goal | met |
+| --- | --- | --- | --- | --- | --- |
+| 1,000 sequential retrieves | \(String(format: "%.3f s (%.3f-%.3f)", ourTime.median, ourTime.min, ourTime.max)) | \(String(format: "%.3f s (%.3f-%.3f)", curlTime.median, curlTime.min, curlTime.max)) | \(String(format: "%.2fx", ratio)) | <= 1.2x | \(ratio <= 1.2 ? "yes" : "no") |
+| of which decoding 1,000 keys (JSONDecoder) | \(String(format: "%.3f s", decodeTime)) | (curl does not decode) | | | |
+| list 10,000 keys: requests | \(listRequests) (items: \(seen)) | | | 100 | \(listRequests == 100 && seen == 10_000 ? "yes" : "no") |
+| list 10,000 keys: resident memory every 1,000 items | \(memory.map { String(format: "%.1f", $0) }.joined(separator: ", ")) MB | | | flat | \((memory.max()! - memory.min()!) < 8 ? "yes" : "no") |
+
+"""
+print(report)
+if arguments.count > 2 { try report.write(toFile: arguments[2], atomically: true, encoding: .utf8) }
