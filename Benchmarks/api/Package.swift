@@ -7,13 +7,17 @@ let package = Package(
     name: "api-benchmark",
     platforms: [.macOS(.v13)],
     // `sentry-sdk` is a link to the repository root, so the package is named the same wherever it is cloned.
-    dependencies: [.package(path: "sentry-sdk")],
+    dependencies: [
+        .package(path: "sentry-sdk"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
     targets: [
         .executableTarget(
             name: "APIBenchmark",
             dependencies: [
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import SentryAPI
 import SentrySandbox
@@ -58,15 +59,33 @@ func runClient() async throws -> Double {
     return seconds(ContinuousClock.now - start)
 }
 
+// async-http-client alone, without SentryClient: how much of the time is the HTTP library's.
+let rawClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+let rawURL = server.url + retrieve.path
+func runRaw() async throws -> Double {
+    let start = ContinuousClock.now
+    for _ in 0..<retrieves {
+        var request = try HTTPClient.Request(url: rawURL)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        _ = try await rawClient.execute(request: request).get()
+    }
+    return seconds(ContinuousClock.now - start)
+}
+
 // Warm both paths once, then alternate so that neither gets a quieter machine.
 _ = try await runClient()
 _ = try runCurl()
+_ = try await runRaw()
 var ours: [Double] = []
 var curls: [Double] = []
+var raws: [Double] = []
 for _ in 0..<rounds {
     ours.append(try await runClient())
     curls.append(try runCurl())
+    raws.append(try await runRaw())
 }
+try await rawClient.shutdown()
+let rawTime = median(raws)
 // How much of the client's time is decoding: the same key decoded 1,000 times.
 let keyJSON = try JSONEncoder().encode(key)
 let decodeStart = ContinuousClock.now
@@ -111,6 +130,7 @@ SentryAPI vs curl on one sandbox server, \(rounds) rounds (medians, min-max); \(
 | measure | SentryAPI | curl | ratio | goal | met |
 | --- | --- | --- | --- | --- | --- |
 | 1,000 sequential retrieves | \(String(format: "%.3f s (%.3f-%.3f)", ourTime.median, ourTime.min, ourTime.max)) | \(String(format: "%.3f s (%.3f-%.3f)", curlTime.median, curlTime.min, curlTime.max)) | \(String(format: "%.2fx", ratio)) | <= 1.2x | \(ratio <= 1.2 ? "yes" : "no") |
+| the same 1,000 with async-http-client alone (no SentryClient, no decoding) | \(String(format: "%.3f s (%.3f-%.3f)", rawTime.median, rawTime.min, rawTime.max)) | | \(String(format: "%.2fx", rawTime.median / curlTime.median)) | | |
 | of which decoding 1,000 keys (JSONDecoder) | \(String(format: "%.3f s", decodeTime)) | (curl does not decode) | | | |
 | list 10,000 keys: requests | \(listRequests) (items: \(seen)) | | | 100 | \(listRequests == 100 && seen == 10_000 ? "yes" : "no") |
 | list 10,000 keys: resident memory every 1,000 items | \(memory.map { String(format: "%.1f", $0) }.joined(separator: ", ")) MB | | | flat | \((memory.max()! - memory.min()!) < 8 ? "yes" : "no") |
