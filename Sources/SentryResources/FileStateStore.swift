@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import SentryAPI
+
+/// State in files: `<root>/<app>/<stage>/<resource id>.json`, one file per resource, each
+/// written atomically (a temporary file renamed over the old one) with mode 0600 in
+/// directories of mode 0700. A stack's lock is an advisory `flock` on `<stage>/.lock`, so a
+/// crashed run's lock goes with its process.
+public struct FileStateStore: StateStore {
+    /// `.sentry-sdk` in the current directory by default.
+    public let root: URL
+    private let logger: Logger
+
+    public init(root: URL = URL(fileURLWithPath: ".sentry-sdk"), logger: Logger = Logger(label: "sentry-sdk.state")) {
+        self.root = root
+        self.logger = logger
+    }
+
+    func directory(app: String, stage: String) -> URL {
+        root.appendingPathComponent(Self.fileName(app)).appendingPathComponent(Self.fileName(stage))
+    }
+
+    /// A name that is safe as one path component (anything else is percent-encoded).
+    static func fileName(_ name: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+        return encoded.isEmpty ? "%" : encoded
+    }
+
+    public func records(app: String, stage: String) async throws -> [ResourceRecord] {
+        let directory = directory(app: app, stage: stage)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        warnIfShared(directory)
+        var records: [ResourceRecord] = []
+        for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let url = directory.appendingPathComponent(name)
+            do {
+                records.append(try JSONDecoder().decode(ResourceRecord.self, from: Data(contentsOf: url)))
+            } catch {
+                throw StateError("The state file \(url.path) is unreadable (\(error)); restore it from a backup or delete it to let the next run adopt the resource.")
+            }
+        }
+        return records.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+    }
+
+    public func write(_ record: ResourceRecord, app: String, stage: String) async throws {
+        let directory = directory(app: app, stage: stage)
+        try Self.makePrivateDirectory(directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try Self.writeAtomically(try encoder.encode(record), to: directory.appendingPathComponent(Self.fileName(record.id) + ".json"))
+    }
+
+    public func delete(id: String, app: String, stage: String) async throws {
+        let url = directory(app: app, stage: stage).appendingPathComponent(Self.fileName(id) + ".json")
+        do {
+            try FileManager.default.removeItem(at: url)
+        } catch CocoaError.fileNoSuchFile {
+            return
+        } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(ENOENT) {
+            return
+        }
+    }
+
+    public func lock(app: String, stage: String, timeout: Duration) async throws -> any StateLock {
+        let directory = directory(app: app, stage: stage)
+        try Self.makePrivateDirectory(directory)
+        let path = directory.appendingPathComponent(".lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StateError("Cannot open the lock file \(path): \(String(cString: strerror(errno))).") }
+        let deadline = ContinuousClock.now + timeout
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
+                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                close(descriptor)
+                throw StateError("The stack \(app)/\(stage) is locked by another run\(holder.isEmpty ? "" : " (\(holder))"); wait for it to finish, or try again later.")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        // Say who holds it, for the message a waiting run prints.
+        let holder = "process \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(ISO8601DateFormatter().string(from: Date()))\n"
+        ftruncate(descriptor, 0)
+        _ = holder.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        return FileLock(descriptor: descriptor)
+    }
+
+    private func warnIfShared(_ directory: URL) {
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: directory.path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            logger.warning("State directory \(directory.path) can be read by other users (mode \(String(mode, radix: 8))); run chmod 700 on it.")
+        }
+    }
+
+    static func makePrivateDirectory(_ directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    /// Writes to a temporary file beside the target, then renames it over the target, so a
+    /// crash leaves the old file or the new one, never half of one.
+    static func writeAtomically(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw StateError("Cannot write \(temporary.path).")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw StateError("Cannot replace \(url.path): \(reason).")
+        }
+    }
+}
+
+/// A held `flock`, released explicitly or when the process ends.
+final class FileLock: StateLock, @unchecked Sendable {
+    private let descriptor: Int32
+    private var released = false
+    private let lock = NSLock()
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    func release() async {
+        lock.withLock {
+            guard !released else { return }
+            released = true
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+
+    deinit {
+        if !released { close(descriptor) }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import SentryAPI
+
+/// What a stack records about one of its resources between runs. The server stays the truth;
+/// this is the cache of what the stack created.
+public struct ResourceRecord: Codable, Sendable, Equatable {
+    /// The resource's id in the stack (`"rate-limited-key"`).
+    public var id: String
+    /// The resource type (`"ClientKey"`).
+    public var type: String
+    /// Creation order within the stack: deletions run in reverse.
+    public var order: Int
+    /// Props and outputs that are not secret.
+    public var attributes: [String: JSONValue]
+    /// Secret outputs, sealed; absent when no password is configured.
+    public var secrets: [String: SealedSecret]
+
+    public init(id: String, type: String, order: Int, attributes: [String: JSONValue] = [:], secrets: [String: SealedSecret] = [:]) {
+        self.id = id
+        self.type = type
+        self.order = order
+        self.attributes = attributes
+        self.secrets = secrets
+    }
+}
+
+/// Where a stack's records live. File state is the default; other stores (a database for
+/// teams) implement the same protocol.
+public protocol StateStore: Sendable {
+    /// Every record of a stack, in creation order.
+    func records(app: String, stage: String) async throws -> [ResourceRecord]
+    /// Writes one record, replacing the one with its id; atomically.
+    func write(_ record: ResourceRecord, app: String, stage: String) async throws
+    /// Removes a record; removing one that is not there is not an error.
+    func delete(id: String, app: String, stage: String) async throws
+    /// Takes the stack's lock, so that two runs of one stack cannot interleave. Waits up to
+    /// `timeout`, then fails naming who holds it.
+    func lock(app: String, stage: String, timeout: Duration) async throws -> any StateLock
+}
+
+/// A held stack lock.
+public protocol StateLock: Sendable {
+    func release() async
+}
+
+/// A problem with stored state, in one sentence.
+public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
