@@ -212,3 +212,14 @@ enum HTTPStatus {
         }
     }
 }
+
+extension Sandbox {
+    /// Sends a request straight to the engine, as a client with `token` would: for tests that
+    /// arrange state or change keys behind the SDK's back.
+    @discardableResult
+    public func request(_ method: String, _ path: String, query: [QueryItem] = [], body: String? = nil, token: String?) -> SandboxResponse {
+        var headers: [String: String] = [:]
+        if let token { headers["Authorization"] = "Bearer \(token)" }
+        return handle(SandboxRequest(method: method, path: path, query: query, headers: headers, body: Data((body ?? "").utf8)))
+    }
+}

@@ -23,10 +23,7 @@ extension Sandbox {
     /// Sends a request with `token` (none when `nil`) and a JSON body given as text.
     @discardableResult
     func send(_ method: String, _ path: String, query: [String: String] = [:], body: String? = nil, token: String? = "admin") -> SandboxResponse {
-        var headers: [String: String] = [:]
-        if let token { headers["Authorization"] = "Bearer \(token)" }
-        let items = query.sorted { $0.key < $1.key }.map { QueryItem(name: $0.key, value: $0.value) }
-        return handle(SandboxRequest(method: method, path: path, query: items, headers: headers, body: Data((body ?? "").utf8)))
+        request(method, path, query: query.sorted { $0.key < $1.key }.map { QueryItem(name: $0.key, value: $0.value) }, body: body, token: token)
     }
 
     /// Creates a key and returns it decoded.

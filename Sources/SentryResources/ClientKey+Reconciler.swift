@@ -1,0 +1,245 @@
+import Foundation
+import SentryAPI
+
+/// Brings one declared key and the server together: the decisions of `ClientKey.init`.
+struct Reconciler {
+    let stack: Stack
+    let client: SentryClient
+    let props: ClientKey.Props
+
+    typealias Change = Stack.Change
+
+    func run() async throws -> ProjectKey? {
+        let record = await stack.record(props.id)
+        if let record, record.string("organization") != props.organization || record.string("project") != props.project {
+            // Moved: a new key now; the old one is deleted when the stack finishes.
+            var old = record
+            old.id = "\(props.id)~replaced~\(record.string("keyId") ?? UUID().uuidString)"
+            old.order = -1
+            try await stack.save(old)
+            try await stack.forget(props.id)
+            return try await create(action: .replace, reason: "organization or project changed")
+        }
+        let keys = try await stack.keys(organization: props.organization, project: props.project, client: client)
+        if let record {
+            guard let keyID = record.string("keyId") else {
+                // A run was stopped between creating the key and recording it: find that key.
+                let found = try await untracked(named: props.name, in: keys)
+                if found.count == 1 { return try await bringUpToDate(found[0], action: .noChange, reason: "recorded the key an interrupted run created") }
+                return try await create(action: .create, reason: nil)
+            }
+            guard let current = keys.first(where: { $0.id == keyID }) else {
+                return try await create(action: .create, reason: "the key was deleted outside the SDK; created again")
+            }
+            return try await bringUpToDate(current, action: .noChange, reason: nil, record: record)
+        }
+        if props.adopt {
+            let named = keys.filter { $0.name == props.name }
+            if named.count > 1 {
+                throw StateError("Cannot adopt \"\(props.name)\": \(named.count) keys in \(props.organization)/\(props.project) have that name (\(named.map(\.id).joined(separator: ", "))); give the key a unique name or delete the extra ones.")
+            }
+            if let existing = named.first { return try await bringUpToDate(existing, action: .adopt, reason: nil) }
+        }
+        return try await create(action: .create, reason: nil)
+    }
+
+    private func untracked(named name: String, in keys: [ProjectKey]) async throws -> [ProjectKey] {
+        let tracked = await stack.trackedKeyIDs()
+        return keys.filter { $0.name == name && !tracked.contains($0.id) }
+    }
+
+    // MARK: Create
+
+    private func create(action: Change.Action, reason: String?) async throws -> ProjectKey? {
+        await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
+        guard stack.mode == .apply else { return nil }
+        // Record the intent first: a run stopped before the answer can find the key next time.
+        try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: -1, attributes: [
+            "organization": .string(props.organization), "project": .string(props.project),
+            "name": .string(props.name), "pending": .bool(true),
+        ]))
+        let operation = Operations.CreateProjectKey(
+            organizationIdOrSlug: props.organization, projectIdOrSlug: props.project,
+            body: CreateProjectKeyRequest(name: props.name, rateLimit: props.rateLimit, useCase: props.useCase)
+        )
+        var key: ProjectKey
+        let outcome = await client.result(of: operation)
+        switch outcome {
+        case .success(let created):
+            key = created
+        case .failure(let error) where error.kind != .outcomeUnknown:
+            throw error
+        case .failure:
+            // The create may have happened: look before sending it again.
+            await stack.forgetListing(organization: props.organization, project: props.project)
+            let keys = try await stack.keys(organization: props.organization, project: props.project, client: client)
+            let found = try await untracked(named: props.name, in: keys)
+            switch found.count {
+            case 0: key = try await client.send(operation)
+            case 1: key = found[0]
+            default: throw StateError("After a create whose answer was lost, \(found.count) untracked keys named \"\(props.name)\" exist in \(props.organization)/\(props.project) (\(found.map(\.id).joined(separator: ", "))); delete the extra ones.")
+            }
+        }
+        await stack.remember(key, organization: props.organization, project: props.project)
+        try verifyCreate(key)
+        // What a create cannot set (active, loader), set with one update.
+        let (update, fields) = diff(key)
+        if !fields.isEmpty { key = try await send(update, to: key) }
+        try await save(key)
+        return key
+    }
+
+    // MARK: Update
+
+    private func bringUpToDate(_ current: ProjectKey, action: Change.Action, reason: String?, record: ResourceRecord? = nil) async throws -> ProjectKey? {
+        let (update, fields) = diff(current)
+        if fields.isEmpty {
+            await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
+            if record == nil || record?.string("name") != props.name { try await save(current) }
+            return current
+        }
+        // Props as last applied equal to the props now, yet the server differs: drift.
+        var why = reason
+        if let record, record.string("name") == props.name, record.bool("isActive") == props.isActive,
+           record.int("rateLimitWindow") == props.rateLimit?.window, record.int("rateLimitCount") == props.rateLimit?.count {
+            why = "changed outside the SDK; brought back to its props"
+        }
+        await stack.report(Change(resource: props.id, action: action == .noChange ? .update : action, fields: fields, reason: why))
+        guard stack.mode == .apply else { return current }
+        let updated = try await send(update, to: current)
+        try await save(updated)
+        return updated
+    }
+
+    /// The update that brings `key` to the props (only the fields that differ), described.
+    private func diff(_ key: ProjectKey) -> (UpdateProjectKeyRequest, [String]) {
+        var update = UpdateProjectKeyRequest()
+        var fields: [String] = []
+        if key.name != props.name {
+            update.name = props.name
+            fields.append("name: \"\(key.name)\" -> \"\(props.name)\"")
+        }
+        if (key.isActive ?? true) != props.isActive {
+            update.isActive = props.isActive
+            fields.append("isActive: \(key.isActive ?? true) -> \(props.isActive)")
+        }
+        let wanted = props.rateLimit.flatMap { $0.window > 0 && $0.count > 0 ? $0 : nil }
+        if key.rateLimit != wanted {
+            update.rateLimit = wanted.map { .value($0) } ?? .null
+            fields.append("rateLimit: \(Self.describe(key.rateLimit)) -> \(Self.describe(wanted))")
+        }
+        if let version = props.browserSdkVersion, key.browserSdkVersion != version {
+            update.browserSdkVersion = version
+            fields.append("browserSdkVersion: \(key.browserSdkVersion?.rawValue ?? "none") -> \(version.rawValue)")
+        }
+        if let wantedOptions = props.loaderOptions {
+            let current = key.dynamicSdkLoaderOptions ?? DynamicSDKLoaderOptions()
+            var changed = DynamicSDKLoaderOptions()
+            var any = false
+            for (name, path) in Self.loaderOptions {
+                guard let value = wantedOptions[keyPath: path], current[keyPath: path] != value else { continue }
+                changed[keyPath: path] = value
+                fields.append("dynamicSdkLoaderOptions.\(name): \(current[keyPath: path].map(String.init) ?? "unset") -> \(value)")
+                any = true
+            }
+            if any { update.dynamicSdkLoaderOptions = changed }
+        }
+        return (update, fields)
+    }
+
+    static var loaderOptions: [(String, WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {[
+        ("hasReplay", \.hasReplay), ("hasPerformance", \.hasPerformance), ("hasDebug", \.hasDebug),
+        ("hasFeedback", \.hasFeedback), ("hasLogsAndMetrics", \.hasLogsAndMetrics),
+    ]}
+
+    static func describe(_ limit: RateLimit?) -> String {
+        limit.map { "\($0.count)/\($0.window)s" } ?? "none"
+    }
+
+    /// Sends an update and checks that the server applied every field it was sent: some
+    /// Sentry-compatible servers accept updates and ignore them.
+    private func send(_ update: UpdateProjectKeyRequest, to key: ProjectKey) async throws -> ProjectKey {
+        let updated = try await client.send(Operations.UpdateProjectKey(
+            organizationIdOrSlug: props.organization, projectIdOrSlug: props.project, keyId: key.id, body: update))
+        var ignored: [String] = []
+        if let name = update.name, updated.name != name { ignored.append("name") }
+        if let active = update.isActive, (updated.isActive ?? true) != active { ignored.append("isActive") }
+        switch update.rateLimit {
+        case .null?: if updated.rateLimit != nil { ignored.append("rateLimit") }
+        case .value(let limit)?: if updated.rateLimit != limit { ignored.append("rateLimit") }
+        case nil: break
+        }
+        if let version = update.browserSdkVersion, updated.browserSdkVersion != version { ignored.append("browserSdkVersion") }
+        if let options = update.dynamicSdkLoaderOptions {
+            for (name, path) in Self.loaderOptions {
+                if let value = options[keyPath: path], updated.dynamicSdkLoaderOptions?[keyPath: path] != value {
+                    ignored.append("dynamicSdkLoaderOptions.\(name)")
+                }
+            }
+        }
+        await stack.remember(updated, organization: props.organization, project: props.project)
+        guard ignored.isEmpty else {
+            throw StateError("The server accepted the update of \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support changing \(ignored.count == 1 ? "it" : "them").")
+        }
+        return updated
+    }
+
+    private func verifyCreate(_ key: ProjectKey) throws {
+        var ignored: [String] = []
+        if key.name != props.name { ignored.append("name") }
+        let wanted = props.rateLimit.flatMap { $0.window > 0 && $0.count > 0 ? $0 : nil }
+        if key.rateLimit != wanted { ignored.append("rateLimit") }
+        guard ignored.isEmpty else {
+            throw StateError("The server created \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support \(ignored.count == 1 ? "it" : "them").")
+        }
+    }
+
+    // MARK: State
+
+    private func save(_ key: ProjectKey) async throws {
+        var secrets: [String: SealedSecret] = [:]
+        if let sealer = stack.sealer {
+            if let secret = key.secret { secrets["secret"] = try sealer.seal(Secret(secret)) }
+            if let dsn = key.dsn.secret { secrets["dsn.secret"] = try sealer.seal(Secret(dsn)) }
+        }
+        var attributes: [String: JSONValue] = [
+            "keyId": .string(key.id), "organization": .string(props.organization), "project": .string(props.project),
+            "name": .string(props.name), "isActive": .bool(props.isActive), "projectId": .integer(key.projectId),
+            "public": .string(key.public), "dsn": .string(key.dsn.public),
+        ]
+        if let limit = props.rateLimit {
+            attributes["rateLimitWindow"] = .integer(limit.window)
+            attributes["rateLimitCount"] = .integer(limit.count)
+        }
+        let order = await stack.record(props.id)?.order ?? -1
+        try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: order, attributes: attributes, secrets: secrets))
+    }
+}
+
+extension SentryClient {
+    /// The answer or the error, as a value (to look at an error's kind before deciding).
+    func result<Operation: APIOperation>(of operation: Operation) async -> Result<Operation.Response, SentryError> {
+        do {
+            return .success(try await send(operation))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension ResourceRecord {
+    func string(_ name: String) -> String? {
+        if case .string(let value)? = attributes[name] { return value }
+        return nil
+    }
+
+    func bool(_ name: String) -> Bool? {
+        if case .bool(let value)? = attributes[name] { return value }
+        return nil
+    }
+
+    func int(_ name: String) -> Int? {
+        if case .integer(let value)? = attributes[name] { return value }
+        return nil
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import Logging
+import SentryAPI
+
+/// A named set of resources (an app and a stage) that owns their state: what a run declares
+/// is created or brought up to date; what an earlier run declared and this one does not is
+/// deleted when the stack finishes.
+///
+/// ```swift
+/// let stack = try Stack(app: "shop", stage: "prod")
+/// try await stack.run {
+///     let key = try await ClientKey("web", name: "Web", project: "web", organization: "my-org")
+///     print(key.dsn.public)
+/// }
+/// ```
+public actor Stack {
+    /// Whether a run changes anything.
+    public enum Mode: Sendable, Equatable {
+        /// Create, update and delete on the server, and record state.
+        case apply
+        /// Read the server and report what `apply` would do; write nothing.
+        case plan
+    }
+
+    /// What a run did (or, in `.plan`, would do) to one resource.
+    public struct Change: Sendable, Equatable, CustomStringConvertible {
+        public enum Action: String, Sendable { case create, update, replace, delete, adopt, noChange = "no change" }
+        public var resource: String
+        public var action: Action
+        /// For updates: `field: old -> new`, without secrets.
+        public var fields: [String]
+        /// Why, when it is not the plain consequence of the props (drift, a deleted key).
+        public var reason: String?
+
+        public var description: String {
+            var text = "\(action.rawValue) \(resource)"
+            if !fields.isEmpty { text += " (" + fields.joined(separator: ", ") + ")" }
+            if let reason { text += ": \(reason)" }
+            return text
+        }
+    }
+
+    public nonisolated let app: String
+    public nonisolated let stage: String
+    public nonisolated let mode: Mode
+    let store: any StateStore
+    let sealer: SecretSealer?
+    let logger: Logger
+    private let makeConfiguration: @Sendable (Secret?) throws -> SentryConfiguration
+
+    private var clients: [String: SentryClient] = [:]
+    private var records: [String: ResourceRecord] = [:]
+    private var loaded = false
+    private var declared: [String] = []
+    private var nextOrder = 0
+    /// Keys of each project, read once per run: `organization/project` -> keys.
+    private var projectKeys: [String: [ProjectKey]] = [:]
+    private(set) var changes: [Change] = []
+
+    /// - Parameters:
+    ///   - store: where state lives; files under `.sentry-sdk/<app>/<stage>/` by default.
+    ///   - password: seals key secrets in state; `SENTRY_SDK_PASSWORD` when `nil`. Without one,
+    ///     secrets are not stored and are read from the server when asked for.
+    ///   - configuration: the API configuration for a given auth token (`nil`: the usual
+    ///     sources); `SentryConfiguration.resolve` by default.
+    public init(
+        app: String, stage: String, mode: Mode = .apply, store: (any StateStore)? = nil, password: Secret? = nil,
+        logger: Logger = Logger(label: "sentry-sdk.stack"),
+        configuration: (@Sendable (Secret?) throws -> SentryConfiguration)? = nil
+    ) throws {
+        guard !app.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "app", rule: "must not be empty") }
+        guard !stage.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "stage", rule: "must not be empty") }
+        self.app = app
+        self.stage = stage
+        self.mode = mode
+        self.store = store ?? FileStateStore()
+        sealer = try password.map { try SecretSealer(password: $0) } ?? SecretSealer.fromEnvironment()
+        self.logger = logger
+        makeConfiguration = configuration ?? { token in try SentryConfiguration.resolve(authToken: token) }
+    }
+
+    /// The stack that resources declared outside `run` belong to: app `default`, stage
+    /// `default`, file state in `.sentry-sdk/`, credentials from the environment.
+    public static let `default`: Stack = try! Stack(app: "default", stage: "default")
+
+    @TaskLocal static var current: Stack?
+
+    /// Runs `body` with this stack as the one resources belong to, holding the stack's lock;
+    /// then deletes what earlier runs declared and this one did not. Returns what changed.
+    @discardableResult
+    public func run(lockTimeout: Duration = .seconds(30), _ body: @Sendable () async throws -> Void) async throws -> [Change] {
+        try await locked(lockTimeout) {
+            try await Stack.$current.withValue(self) { try await body() }
+            try await finish()
+        }
+        return changes
+    }
+
+    /// Deletes every resource the stack has state for. Returns what changed.
+    @discardableResult
+    public func destroy(lockTimeout: Duration = .seconds(30)) async throws -> [Change] {
+        try await locked(lockTimeout) {
+            try await loadRecords()
+            declared = []
+            try await finish()
+        }
+        return changes
+    }
+
+    /// Holds the stack's lock around `body`; afterwards, whatever happened, releases it and
+    /// closes the API clients.
+    private func locked(_ timeout: Duration, _ body: () async throws -> Void) async throws {
+        let lock = try await store.lock(app: app, stage: stage, timeout: timeout)
+        do {
+            try await body()
+        } catch {
+            await lock.release()
+            await shutdownClients()
+            throw error
+        }
+        await lock.release()
+        await shutdownClients()
+    }
+
+    // MARK: Used by resources
+
+    func loadRecords() async throws {
+        guard !loaded else { return }
+        for record in try await store.records(app: app, stage: stage) {
+            records[record.id] = record
+            nextOrder = max(nextOrder, record.order + 1)
+        }
+        loaded = true
+    }
+
+    func declare(_ id: String) throws {
+        guard !id.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "id", rule: "must not be empty") }
+        guard !declared.contains(id) else {
+            throw InvalidProp(field: "id", rule: "\"\(id)\" is declared twice in the stack \(app)/\(stage); ids must be unique")
+        }
+        declared.append(id)
+    }
+
+    func record(_ id: String) -> ResourceRecord? { records[id] }
+
+    func save(_ record: ResourceRecord) async throws {
+        guard mode == .apply else { return }
+        var record = record
+        if record.order < 0 {
+            record.order = nextOrder
+            nextOrder += 1
+        }
+        try await store.write(record, app: app, stage: stage)
+        records[record.id] = record
+    }
+
+    func forget(_ id: String) async throws {
+        guard mode == .apply else { return }
+        try await store.delete(id: id, app: app, stage: stage)
+        records[id] = nil
+    }
+
+    func report(_ change: Change) {
+        changes.append(change)
+        logger.info("\(change.description)")
+    }
+
+    func client(for token: Secret?) throws -> SentryClient {
+        let key = token?.revealed ?? ""
+        if let client = clients[key] { return client }
+        let client = SentryClient(configuration: try makeConfiguration(token))
+        clients[key] = client
+        return client
+    }
+
+    /// The keys of a project, read with one listing per project per run.
+    func keys(organization: String, project: String, client: SentryClient) async throws -> [ProjectKey] {
+        let cacheKey = organization + "/" + project
+        if let cached = projectKeys[cacheKey] { return cached }
+        var keys: [ProjectKey] = []
+        for try await key in client.items(Operations.ListProjectKeys(organizationIdOrSlug: organization, projectIdOrSlug: project)) {
+            keys.append(key)
+        }
+        projectKeys[cacheKey] = keys
+        return keys
+    }
+
+    /// Keeps the per-run listing in step with a write.
+    func remember(_ key: ProjectKey, organization: String, project: String) {
+        let cacheKey = organization + "/" + project
+        guard var keys = projectKeys[cacheKey] else { return }
+        keys.removeAll { $0.id == key.id }
+        keys.insert(key, at: 0)
+        projectKeys[cacheKey] = keys
+    }
+
+    /// Drops a project's listing, so the next look reads the server again.
+    func forgetListing(organization: String, project: String) {
+        projectKeys[organization + "/" + project] = nil
+    }
+
+    /// The key ids the stack's records point at.
+    func trackedKeyIDs() -> Set<String> {
+        Set(records.values.compactMap { $0.string("keyId") })
+    }
+
+    func forgetKey(_ id: String, organization: String, project: String) {
+        projectKeys[organization + "/" + project]?.removeAll { $0.id == id }
+    }
+
+    // MARK: Finishing
+
+    private func finish() async throws {
+        try await loadRecords()
+        let stale = records.values.filter { !declared.contains($0.id) }.sorted { $0.order > $1.order }
+        var failures: [String] = []
+        for record in stale {
+            do {
+                try await ClientKey.delete(record, in: self)
+            } catch {
+                failures.append("\(record.id): \(error)")
+            }
+        }
+        if !failures.isEmpty {
+            throw StateError("Some resources could not be deleted and stay in state: \(failures.joined(separator: "; "))")
+        }
+    }
+
+    private func shutdownClients() async {
+        for client in clients.values { try? await client.shutdown() }
+        clients = [:]
+    }
+}

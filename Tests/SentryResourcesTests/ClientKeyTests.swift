@@ -1,0 +1,317 @@
+import Foundation
+import SentryAPI
+@testable import SentryResources
+import SentrySandbox
+import Testing
+
+/// A sandbox on loopback, and stacks whose state lives in a temporary directory.
+struct World {
+    static let token = "resources-token-5d1e"
+    let server: SandboxServer
+    let stateRoot: URL
+    var sandbox: Sandbox { server.sandbox }
+
+    init(rateLimit: SandboxRateLimit? = nil) async throws {
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(
+            seed: [("my-org", ["my-project", "other-project"])],
+            tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)], rateLimit: rateLimit))
+        server = try await SandboxServer.start(sandbox)
+        stateRoot = FileManager.default.temporaryDirectory.appendingPathComponent("stack-\(UUID().uuidString)")
+    }
+
+    func stack(_ app: String = "shop", stage: String = "test", mode: Stack.Mode = .apply, password: Secret? = nil) throws -> Stack {
+        let url = URL(string: server.url)!
+        return try Stack(app: app, stage: stage, mode: mode, store: FileStateStore(root: stateRoot), password: password) { token in
+            SentryConfiguration(authToken: token ?? Secret(World.token), baseURL: url, retryBudget: 3,
+                                initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
+        }
+    }
+
+    /// Requests the sandbox answered since the last `resetLog`, by operation.
+    func requests() async -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for entry in await sandbox.requestLog() { counts[entry.operationID ?? "?", default: 0] += 1 }
+        return counts
+    }
+
+    func resetLog() async { await sandbox.clearRequestLog() }
+
+    func serverKeys(_ project: String = "my-project") async throws -> [ProjectKey] {
+        let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(World.token), baseURL: URL(string: server.url)!))
+        defer { Task { try? await client.shutdown() } }
+        var keys: [ProjectKey] = []
+        for try await key in client.items(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: project)) { keys.append(key) }
+        return keys
+    }
+
+    func close() async { await server.stop() }
+}
+
+@Suite(.serialized) struct ClientKeyTests {
+    @Test func theSeedsFourExamples() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let keys = try await world.stack().run {
+            let basic = try await ClientKey("my-key", name: "My Key", project: "my-project", organization: "my-org")
+            #expect(basic.name == "My Key")
+            #expect(basic.dsn.public.hasPrefix("https://\(basic.public)@"))
+            let secret = try #require(basic.secret?.revealed)
+            #expect(basic.dsn.secret?.revealed.contains(secret) == true)
+            #expect(!"\(basic)".contains(secret), "printing a key never shows its secret")
+            #expect(!String(reflecting: basic).contains(secret))
+            let limited = try await ClientKey("rate-limited-key", name: "Rate Limited Key", project: "my-project", organization: "my-org",
+                                              rateLimit: .init(window: 3600, count: 1000))
+            #expect(limited.rateLimit == RateLimit(window: 3600, count: 1000))
+            let profiling = try await ClientKey("profiling-key", name: "Profiling Key", project: "my-project", organization: "my-org",
+                                                useCase: "profiling", authToken: "root-token")
+            #expect(profiling.name == "Profiling Key")
+            let adopted = try await ClientKey("existing-key", name: "Existing Key", project: "my-project", organization: "my-org", adopt: true)
+            #expect(adopted.name == "Existing Key")
+        }
+        #expect(keys.map(\.action) == [.create, .create, .create, .create])
+        #expect(try await world.serverKeys().map(\.name).sorted() == ["Existing Key", "My Key", "Rate Limited Key"], "the profiling key is internal")
+    }
+
+    @Test func aNoOpRerunOf120KeysMakesTwoRequests() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let declare: @Sendable () async throws -> Void = {
+            for index in 0..<120 {
+                _ = try await ClientKey("key-\(index)", project: "my-project", organization: "my-org")
+            }
+        }
+        let first = try await world.stack().run(declare)
+        #expect(first.filter { $0.action == .create }.count == 120)
+        await world.resetLog()
+        let second = try await world.stack().run(declare)
+        #expect(second.allSatisfy { $0.action == .noChange })
+        #expect(await world.requests() == ["listProjectKeys": 2])
+    }
+
+    @Test func changesAreUpdatesInPlaceWithOnlyTheChangedFields() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let created = try await world.stack().run {
+            _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org", rateLimit: .init(window: 60, count: 5))
+        }
+        #expect(created.map(\.action) == [.create])
+        let id = try await world.serverKeys()[0].id
+        await world.resetLog()
+        let renamed = try await world.stack().run {
+            let key = try await ClientKey("web", name: "Web Renamed", project: "my-project", organization: "my-org", rateLimit: .init(window: 60, count: 5))
+            #expect(key.id == id, "a rename keeps the key")
+        }
+        #expect(renamed.map(\.description) == [#"update web (name: "Web" -> "Web Renamed")"#])
+        #expect(await world.requests() == ["listProjectKeys": 1, "updateProjectKey": 1])
+        let cleared = try await world.stack().run {
+            _ = try await ClientKey("web", name: "Web Renamed", project: "my-project", organization: "my-org", isActive: false)
+        }
+        #expect(cleared.map(\.description) == ["update web (isActive: true -> false, rateLimit: 5/60s -> none)"])
+        let key = try await world.serverKeys()[0]
+        #expect(key.id == id && key.isActive == false && key.rateLimit == nil)
+    }
+
+    @Test func driftIsRepairedAndSaidSo() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let declare: @Sendable () async throws -> Void = {
+            _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org")
+        }
+        try await world.stack().run(declare)
+        let key = try await world.serverKeys()[0]
+        await world.sandbox.request("PUT", "/api/0/projects/my-org/my-project/keys/\(key.id)/", body: #"{"name": "Hand Edited", "isActive": false}"#, token: World.token)
+        let repaired = try await world.stack().run(declare)
+        #expect(repaired.first?.reason == "changed outside the SDK; brought back to its props")
+        #expect(try await world.serverKeys().map(\.name) == ["Web"])
+        #expect(try await world.serverKeys()[0].isActive == true)
+
+        await world.sandbox.request("DELETE", "/api/0/projects/my-org/my-project/keys/\(key.id)/", token: World.token)
+        let recreated = try await world.stack().run(declare)
+        #expect(recreated.first?.action == .create)
+        #expect(recreated.first?.reason == "the key was deleted outside the SDK; created again")
+        #expect(try await world.serverKeys().map(\.name) == ["Web"])
+    }
+
+    @Test func undeclaredKeysAreDeletedAtFinishAndDestroyDeletesAll() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack().run {
+            _ = try await ClientKey("a", project: "my-project", organization: "my-org")
+            _ = try await ClientKey("b", project: "my-project", organization: "my-org")
+            _ = try await ClientKey("c", project: "my-project", organization: "my-org")
+        }
+        let second = try await world.stack().run {
+            _ = try await ClientKey("a", project: "my-project", organization: "my-org")
+        }
+        #expect(second.map(\.description) == ["no change a", "delete c", "delete b"], "deleted in reverse order of creation")
+        #expect(try await world.serverKeys().map(\.name) == ["shop-test-a"])
+        let destroyed = try await world.stack().destroy()
+        #expect(destroyed.map(\.description) == ["delete a"])
+        #expect(try await world.serverKeys().isEmpty)
+        #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").isEmpty)
+    }
+
+    @Test func movingToAnotherProjectCreatesANewKeyAndDeletesTheOld() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack().run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
+        let moved = try await world.stack().run { _ = try await ClientKey("web", name: "Web", project: "other-project", organization: "my-org") }
+        #expect(moved.map(\.action) == [.replace, .delete])
+        #expect(try await world.serverKeys("my-project").isEmpty)
+        #expect(try await world.serverKeys("other-project").map(\.name) == ["Web"])
+    }
+
+    @Test func adoptFindsAKeyOnTheThirdPage() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        await world.sandbox.request("POST", "/api/0/projects/my-org/my-project/keys/", body: #"{"name": "Legacy"}"#, token: World.token)
+        for index in 0..<224 {
+            await world.sandbox.request("POST", "/api/0/projects/my-org/my-project/keys/", body: #"{"name": "Filler \#(index)"}"#, token: World.token)
+        }
+        let legacyID = try await world.serverKeys().first { $0.name == "Legacy" }!.id
+        await world.resetLog()
+        let changes = try await world.stack().run {
+            let key = try await ClientKey("legacy", name: "Legacy", project: "my-project", organization: "my-org",
+                                          rateLimit: .init(window: 60, count: 10), adopt: true)
+            #expect(key.id == legacyID)
+        }
+        #expect(changes.map(\.description) == ["adopt legacy (rateLimit: none -> 10/60s)"])
+        #expect(await world.requests() == ["listProjectKeys": 3, "updateProjectKey": 1])
+    }
+
+    @Test func adoptingAnAmbiguousNameIsAnErrorListingTheIds() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        for _ in 0..<2 { await world.sandbox.request("POST", "/api/0/projects/my-org/my-project/keys/", body: #"{"name": "Twin"}"#, token: World.token) }
+        let ids = try await world.serverKeys().map(\.id)
+        do {
+            try await world.stack().run { _ = try await ClientKey("twin", name: "Twin", project: "my-project", organization: "my-org", adopt: true) }
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("2 keys in my-org/my-project have that name"))
+            for id in ids { #expect("\(error)".contains(id)) }
+        }
+    }
+
+    @Test func aCreateWhoseAnswerWasLostLeavesExactlyOneKey() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        await world.sandbox.inject(.dropAfterApplying, on: "createProjectKey")
+        try await world.stack().run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
+        let keys = try await world.serverKeys()
+        #expect(keys.map(\.name) == ["Web"])
+        let record = try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").first
+        #expect(record?.string("keyId") == keys[0].id)
+    }
+
+    @Test func aRunKilledBetweenCreateAndStateWriteIsRepaired() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        // What a killed run leaves: the pending record, and the key it created.
+        try await FileStateStore(root: world.stateRoot).write(ResourceRecord(id: "web", type: "ClientKey", order: 0, attributes: [
+            "organization": .string("my-org"), "project": .string("my-project"), "name": .string("Web"), "pending": .bool(true),
+        ]), app: "shop", stage: "test")
+        await world.sandbox.request("POST", "/api/0/projects/my-org/my-project/keys/", body: #"{"name": "Web"}"#, token: World.token)
+        try await world.stack().run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
+        #expect(try await world.serverKeys().map(\.name) == ["Web"], "no duplicate")
+    }
+
+    @Test func deleteTreats404AsDoneAndKeepsStateOnOtherFailures() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack().run {
+            _ = try await ClientKey("a", project: "my-project", organization: "my-org")
+            _ = try await ClientKey("b", project: "my-project", organization: "my-org")
+        }
+        let a = try await world.serverKeys().first { $0.name == "shop-test-a" }!
+        await world.sandbox.request("DELETE", "/api/0/projects/my-org/my-project/keys/\(a.id)/", token: World.token)
+        // b goes first (reverse order of creation): its first try and three retries fail.
+        await world.sandbox.inject(.status(500), on: "deleteProjectKey", times: 4)
+        await #expect(throws: StateError.self) { try await world.stack().destroy() }
+        let left = try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").map(\.id)
+        #expect(left == ["b"], "b's failure kept its state; a's 404 counted as done")
+        await world.sandbox.clearFaults()
+        try await world.stack().destroy()
+        #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").isEmpty)
+    }
+
+    @Test func aPlanWritesNothing() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack().run { _ = try await ClientKey("old", project: "my-project", organization: "my-org") }
+        await world.resetLog()
+        let plan = try await world.stack(mode: .plan).run {
+            let planned = try await ClientKey("new", project: "my-project", organization: "my-org")
+            #expect(planned.isPlanned)
+        }
+        #expect(plan.map(\.description) == ["create new", "delete old"])
+        #expect(await world.requests() == ["listProjectKeys": 1])
+        #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").map(\.id) == ["old"])
+    }
+
+    @Test func badInputIsRefusedBeforeAnyRequest() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        await world.resetLog()
+        let cases: [(String, @Sendable () async throws -> Void)] = [
+            ("`organization` must not be empty.", { _ = try await ClientKey("k", project: "p", organization: "") }),
+            ("`name` must be at most 64 characters (it has 65).", { _ = try await ClientKey("k", name: String(repeating: "n", count: 65), project: "p", organization: "o") }),
+            ("`rateLimit.window` must be between 0 and 86400 seconds (it is 90000).", { _ = try await ClientKey("k", project: "p", organization: "o", rateLimit: .init(window: 90_000, count: 1)) }),
+            ("`useCase` must be one of user, profiling, escalating_issues, tempest, demo (it is \"x\").", { _ = try await ClientKey("k", project: "p", organization: "o", useCase: "x") }),
+        ]
+        for (message, body) in cases {
+            do {
+                try await world.stack().run(body)
+                Issue.record("expected: \(message)")
+            } catch {
+                #expect("\(error)" == message)
+            }
+        }
+        do {
+            try await world.stack().run {
+                _ = try await ClientKey("same", project: "my-project", organization: "my-org")
+                _ = try await ClientKey("same", project: "my-project", organization: "my-org")
+            }
+        } catch {
+            #expect("\(error)".contains("declared twice"))
+        }
+        #expect(await world.requests().keys.allSatisfy { $0 == "listProjectKeys" || $0 == "createProjectKey" }, "only the valid first declaration reached the server")
+    }
+
+    @Test func secretsAreSealedWithAPasswordAndAbsentWithout() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack("plain").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+        try await world.stack("sealed", password: "pw").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+        let keys = try await world.serverKeys()
+        let files = FileManager.default.enumerator(at: world.stateRoot, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }
+        #expect(files.count == 2)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for key in keys { #expect(!text.contains(key.secret!), "no secret in clear text in \(file.lastPathComponent)") }
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        let sealed = try await FileStateStore(root: world.stateRoot).records(app: "sealed", stage: "test")[0]
+        let plain = try await FileStateStore(root: world.stateRoot).records(app: "plain", stage: "test")[0]
+        #expect(plain.secrets.isEmpty)
+        let opened = try SecretSealer(password: "pw").open(try #require(sealed.secrets["secret"]))
+        #expect(keys.contains { $0.secret == opened.revealed })
+        #expect(throws: SecretSealerError.wrongPassword) { try SecretSealer(password: "nope").open(sealed.secrets["secret"]!) }
+    }
+
+    @Test func twoRunsOfOneStackDoNotInterleave() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let stack = try world.stack()
+        let holder = try await FileStateStore(root: world.stateRoot).lock(app: "shop", stage: "test", timeout: .seconds(1))
+        do {
+            try await stack.run(lockTimeout: .milliseconds(200)) { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+            Issue.record("the second run should wait, then fail")
+        } catch {
+            #expect("\(error)".hasPrefix("The stack shop/test is locked by another run"))
+        }
+        await holder.release()
+        #expect(try await world.serverKeys().isEmpty)
+    }
+}
