@@ -1,5 +1,6 @@
 // swift-tools-version:6.1
-// SentryAPI against curl on the same sandbox, in one process: `Benchmarks/api/run`.
+// SentryAPI against curl on the same sandbox (`APIBenchmark`), and a 500-key stack under
+// sentry.io's rate limit (`StackBenchmark`): `Benchmarks/api/run`.
 // A package of its own, so the main package carries no benchmark code.
 import PackageDescription
 
@@ -18,6 +19,14 @@ let package = Package(
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "StackBenchmark",
+            dependencies: [
+                .product(name: "SentryResources", package: "sentry-sdk"),
+                .product(name: "SentryAPI", package: "sentry-sdk"),
+                .product(name: "SentrySandbox", package: "sentry-sdk"),
             ]
         ),
     ],

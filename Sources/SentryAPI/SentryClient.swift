@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SentryModels
+import Synchronization
 
 /// Sends the generated operations to Sentry and returns their typed responses.
 ///
@@ -21,6 +22,9 @@ public final class SentryClient: Sendable {
     let limiter: ConcurrencyLimiter
     /// `https://sentry.io`, without a trailing slash.
     private let baseURLString: String
+    /// The rate-limit window each operation is in, as the server last reported it: a request
+    /// that would be refused waits for the window to reset instead of costing a 429.
+    private let windows = Mutex<[String: (remaining: Int, reset: Date)]>([:])
 
     /// - Parameter transport: the HTTP layer; async-http-client unless a test gives another.
     public init(configuration: SentryConfiguration, transport: (any HTTPTransport)? = nil) {
@@ -47,6 +51,7 @@ public final class SentryClient: Sendable {
         let isPost = endpoint.method == .post
         var attempt = 0
         while true {
+            await waitForWindow(endpoint.operationID)
             await limiter.acquire()
             let started = ContinuousClock.now
             let result: Result<TransportResponse, TransportFailure>
@@ -79,6 +84,9 @@ public final class SentryClient: Sendable {
                 response = received
             }
             log(endpoint, status: response.status, elapsed: elapsed, attempt: attempt, note: nil)
+            if let remaining = response.headers["x-sentry-rate-limit-remaining"].flatMap(Int.init), let reset = Self.resetDate(response.headers) {
+                windows.withLock { $0[endpoint.operationID] = (remaining, reset) }
+            }
             if let concurrent = response.headers["x-sentry-rate-limit-concurrentlimit"].flatMap(Int.init) {
                 limiter.lower(to: concurrent)
             }
@@ -139,6 +147,26 @@ public final class SentryClient: Sendable {
                               jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
         } catch {
             throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status, underlying: "unreadable body")
+        }
+    }
+
+    /// Waits until the rate-limit window of an operation resets, when the server said none of
+    /// its requests are left; counts this request against the window.
+    private func waitForWindow(_ operationID: String) async {
+        let wait = windows.withLock { windows -> Date? in
+            guard let window = windows[operationID] else { return nil }
+            if window.reset <= Date() {
+                windows[operationID] = nil
+                return nil
+            }
+            if window.remaining > 0 {
+                windows[operationID]?.remaining -= 1
+                return nil
+            }
+            return window.reset
+        }
+        if let wait {
+            await pause(.seconds(max(0, wait.timeIntervalSinceNow)) + jitter())
         }
     }
 

@@ -181,6 +181,15 @@ struct LogCaptureHandler: LogHandler {
         #expect(await harness.requests("createProjectKey") == 3, "a POST refused with 429 was not applied, so it is sent again")
     }
 
+    @Test func theRateLimitWindowIsRespectedWithoutA429() async throws {
+        let harness = try await Harness(rateLimit: SandboxRateLimit(requests: 3, window: 1))
+        defer { Task { await harness.close() } }
+        for index in 0..<7 { _ = try await harness.create("Key \(index)") }
+        let log = await harness.sandbox.requestLog()
+        #expect(log.count == 7, "no request was spent on a 429")
+        #expect(log.allSatisfy { $0.status == 201 })
+    }
+
     @Test func aPostWhoseAnswerIsLostIsNeverSentTwice() async throws {
         let harness = try await Harness()
         defer { Task { await harness.close() } }
