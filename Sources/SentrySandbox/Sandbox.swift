@@ -149,6 +149,12 @@ public actor Sandbox {
             var response = dispatch(request, route: route, token: token)
             response.delivery = .dropConnection
             return response
+        case .ignoreUpdate:
+            guard route.endpoint.operationID == Operations.UpdateProjectKey.endpoint.operationID else {
+                return dispatch(request, route: route, token: token)
+            }
+            return dispatch(SandboxRequest(method: "GET", path: request.path, query: [], headers: request.headers),
+                            route: Route(endpoint: Operations.GetProjectKey.endpoint, parameters: route.parameters), token: token)
         case .malformedBody:
             var response = dispatch(request, route: route, token: token)
             response.body = Data("<html><body>Bad Gateway".utf8)

@@ -85,4 +85,7 @@ public enum SandboxFault: Sendable, Equatable {
     case dropAfterApplying
     /// Apply the request, then answer its status with a body that is not JSON.
     case malformedBody
+    /// Answer an update as if it succeeded, without changing anything (as some
+    /// Sentry-compatible servers do with fields they do not support).
+    case ignoreUpdate
 }

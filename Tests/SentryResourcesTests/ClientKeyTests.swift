@@ -235,6 +235,20 @@ struct World {
         #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").isEmpty)
     }
 
+    @Test func anUpdateTheServerIgnoredIsAnErrorNamingTheField() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack().run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
+        await world.sandbox.inject(.ignoreUpdate, on: "updateProjectKey")
+        do {
+            try await world.stack().run { _ = try await ClientKey("web", name: "Renamed", project: "my-project", organization: "my-org") }
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)" == "The server accepted the update of web but did not apply name; it may not support changing it.")
+        }
+        #expect(try await world.serverKeys().map(\.name) == ["Web"])
+    }
+
     @Test func aPlanWritesNothing() async throws {
         let world = try await World()
         defer { Task { await world.close() } }

@@ -56,6 +56,16 @@ import Testing
         #expect(delayed.status == 200)
     }
 
+    @Test func ignoredUpdatesAnswerTheUnchangedKey() async throws {
+        let sandbox = try makeSandbox()
+        let key = try await sandbox.createKey(#"{"name": "Before"}"#)
+        await sandbox.inject(.ignoreUpdate)
+        let response = await sandbox.send("PUT", keysPath + key.id + "/", body: #"{"name": "After"}"#)
+        #expect(response.status == 200)
+        #expect(try response.decode(ProjectKey.self).name == "Before")
+        #expect(try await sandbox.send("GET", keysPath + key.id + "/").decode(ProjectKey.self).name == "Before")
+    }
+
     @Test func requestLogRecordsEveryAnswer() async throws {
         let sandbox = try makeSandbox()
         _ = try await sandbox.createKey()
