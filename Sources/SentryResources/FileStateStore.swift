@@ -7,12 +7,12 @@ import SentryAPI
 /// directories of mode 0700. A stack's lock is an advisory `flock` on `<stage>/.lock`, so a
 /// crashed run's lock goes with its process.
 public struct FileStateStore: StateStore {
-    /// `.sentry-sdk` in the current directory by default.
+    /// `SENTRY_SDK_STATE_DIR` when set, else `.sentry-sdk` in the current directory.
     public let root: URL
     private let logger: Logger
 
-    public init(root: URL = URL(fileURLWithPath: ".sentry-sdk"), logger: Logger = Logger(label: "sentry-sdk.state")) {
-        self.root = root
+    public init(root: URL? = nil, logger: Logger = Logger(label: "sentry-sdk.state")) {
+        self.root = root ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["SENTRY_SDK_STATE_DIR"] ?? ".sentry-sdk")
         self.logger = logger
     }
 

@@ -72,6 +72,28 @@ struct World {
         #expect(try await world.serverKeys().map(\.name).sorted() == ["Existing Key", "My Key", "Rate Limited Key"], "the profiling key is internal")
     }
 
+    /// The issue's snippet, as written: no stack in sight, credentials from the environment.
+    @Test func aKeyDeclaredOutsideAnyStackUsesTheDefaultStack() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        setenv("SENTRY_AUTH_TOKEN", World.token, 1)
+        setenv("SENTRY_URL", world.server.url, 1)
+        setenv("SENTRY_SDK_STATE_DIR", world.stateRoot.path, 1)
+        defer {
+            unsetenv("SENTRY_AUTH_TOKEN")
+            unsetenv("SENTRY_URL")
+            unsetenv("SENTRY_SDK_STATE_DIR")
+        }
+
+        let key = try await ClientKey("rate-limited-key",
+            name: "Rate Limited Key", project: "my-project", organization: "my-org",
+            rateLimit: .init(window: 3600, count: 1000))
+        #expect(key.dsn.public.hasPrefix("https://\(key.public)@"))
+        #expect(try await world.serverKeys().map(\.name) == ["Rate Limited Key"])
+        let records = try await FileStateStore(root: world.stateRoot).records(app: "default", stage: "default")
+        #expect(records.map(\.id) == ["rate-limited-key"])
+    }
+
     @Test func aNoOpRerunOf120KeysMakesTwoRequests() async throws {
         let world = try await World()
         defer { Task { await world.close() } }
