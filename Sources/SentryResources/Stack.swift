@@ -130,6 +130,11 @@ public actor Stack {
             records[record.id] = record
             nextOrder = max(nextOrder, record.order + 1)
         }
+        // A password that does not open what is stored is found now, before anything changes,
+        // rather than leaving state sealed under two passwords.
+        if let sealer, let sealed = records.values.lazy.compactMap({ $0.secrets.values.first }).first {
+            _ = try sealer.open(sealed)
+        }
         loaded = true
     }
 

@@ -339,15 +339,36 @@ struct World {
     @Test func twoRunsOfOneStackDoNotInterleave() async throws {
         let world = try await World()
         defer { Task { await world.close() } }
-        let stack = try world.stack()
-        let holder = try await FileStateStore(root: world.stateRoot).lock(app: "shop", stage: "test", timeout: .seconds(1))
+        let first = Task {
+            try await world.stack().run {
+                _ = try await ClientKey("k", project: "my-project", organization: "my-org")
+                try await Task.sleep(for: .milliseconds(600))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(150))
         do {
-            try await stack.run(lockTimeout: .milliseconds(200)) { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+            try await world.stack().run(lockTimeout: .milliseconds(200)) { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
             Issue.record("the second run should wait, then fail")
         } catch {
-            #expect("\(error)".hasPrefix("The stack shop/test is locked by another run"))
+            #expect("\(error)".hasPrefix("The stack shop/test is locked by another run (process \(getpid()) on "))
         }
-        await holder.release()
-        #expect(try await world.serverKeys().isEmpty)
+        _ = try await first.value
+        #expect(try await world.serverKeys().count == 1)
+        let third = try await world.stack().run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+        #expect(third.map(\.action) == [.noChange], "the lock was released")
+    }
+
+    @Test func aWrongPasswordStopsTheRunBeforeAnyChange() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack(password: "right").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+        await world.resetLog()
+        do {
+            try await world.stack(password: "wrong").run { _ = try await ClientKey("k", name: "Renamed", project: "my-project", organization: "my-org") }
+            Issue.record("expected the wrong password to be refused")
+        } catch {
+            #expect(error as? SecretSealerError == .wrongPassword)
+        }
+        #expect(await world.requests().isEmpty, "nothing was sent")
     }
 }
