@@ -167,7 +167,7 @@ public actor Stack {
 
     func report(_ change: Change) {
         changes.append(change)
-        logger.info("\(change.description)")
+        logger.debug("\(change.description)")
     }
 
     func client(for token: Secret?) throws -> SentryClient {
