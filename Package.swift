@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentrySandbox", "TestSupport"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
-        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "TestSupport"]),
+        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandbox", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

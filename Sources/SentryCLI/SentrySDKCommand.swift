@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `sentry-sdk`: manage Sentry client keys (DSNs) from a terminal or a CI job.
 @main
@@ -8,7 +9,31 @@ struct SentrySDKCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentry-sdk",
         abstract: "Manage Sentry client keys (DSNs) as code.",
+        discussion: """
+        Exit codes: 0 success, 1 API or network error, 2 bad usage or input, \
+        3 authentication or permission, 4 not found.
+        """,
         version: version,
-        subcommands: [SandboxCommand.self]
+        subcommands: [KeysCommand.self, SandboxCommand.self]
     )
+
+    /// Parses and runs, with usage errors exiting 2 (as the documented exit codes say) rather
+    /// than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -31,7 +31,7 @@ import TestSupport
     /// listed one starts decoding, so the list stays true.
     static let inconsistentExamples: [String: String] = [:]
 
-    @Test func outputCompilesAndDecodesEveryNamedExample() throws {
+    @Test func outputCompilesAndDecodesEveryNamedExample() async throws {
         let output = try Self.generateOfficial()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("official-models-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -44,11 +44,11 @@ import TestSupport
 
         let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }.sorted()
         let binary = directory.appendingPathComponent("harness")
-        let compile = try TestProcess.swiftc(["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
+        let compile = try await TestProcess.swiftc(["-Onone", "-wmo", "-swift-version", "6", "-module-name", "OfficialModels", "-o", binary.path] + sources, in: directory)
         #expect(compile.status == 0, "the generated code does not compile:\n\(compile.output.suffix(4000))")
         guard compile.status == 0 else { return }
 
-        let result = try TestProcess.run(binary.path, [officialSchemaURL.path], in: directory)
+        let result = try await TestProcess.run(binary.path, [officialSchemaURL.path], in: directory)
         #expect(result.status == 0)
         var decoded = 0
         var failures: [String: String] = [:]

@@ -27,14 +27,14 @@ import TestSupport
         #expect(names == ["Operations+GetItem.swift", "Operations+GetItem2.swift", "Operations+PostItemsItemIdSubType.swift"])
     }
 
-    @Test func outputTypeChecks() throws {
+    @Test func outputTypeChecks() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for file in output.files {
             try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
         }
-        let result = try TestProcess.swiftc(["-typecheck", "-swift-version", "6", "-module-name", "Torture", "-parse-as-library"]
+        let result = try await TestProcess.swiftc(["-typecheck", "-swift-version", "6", "-module-name", "Torture", "-parse-as-library"]
             + output.files.map(\.name), in: directory)
         #expect(result.status == 0, "generated Swift does not type-check:\n\(result.output.suffix(4000))")
     }

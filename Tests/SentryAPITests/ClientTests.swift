@@ -20,7 +20,7 @@ struct Harness {
         var logger = Logger(label: "test") { _ in LogCaptureHandler(capture: logs) }
         logger.logLevel = .trace
         client = SentryClient(configuration: SentryConfiguration(
-            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!, requestTimeout: .seconds(5),
+            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!,
             retryBudget: retryBudget, initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50), logger: logger
         ))
     }

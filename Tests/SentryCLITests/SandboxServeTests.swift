@@ -18,12 +18,17 @@ import TestSupport
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        let reader = output.fileHandleForReading
-        var text = ""
-        while !text.contains("Press Ctrl-C to stop.") {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        // Reads and waits happen off the task threads (see TestProcess.offThePool).
+        nonisolated(unsafe) let reader = output.fileHandleForReading
+        nonisolated(unsafe) let child = process
+        let text = try await TestProcess.offThePool { () -> String in
+            var text = ""
+            while !text.contains("Press Ctrl-C to stop.") {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
         }
         let firstLine = try #require(text.split(separator: "\n").first)
         #expect(firstLine.hasPrefix("Sentry sandbox listening on http://127.0.0.1:"))
@@ -39,9 +44,11 @@ import TestSupport
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
 
         process.interrupt()
-        process.waitUntilExit()
+        let rest = try await TestProcess.offThePool { () -> String in
+            child.waitUntilExit()
+            return String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        }
         #expect(process.terminationStatus == 0)
-        let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
         #expect(rest.contains("Stopped."))
     }
 

@@ -2,8 +2,21 @@ import Foundation
 
 /// Helpers the test targets share: running programs and finding the package's built products.
 public enum TestProcess {
-    /// Runs a program to its end and returns its exit status and everything it printed.
-    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    /// Runs a program to its end and returns its exit status and everything it printed. The
+    /// wait happens on a thread of its own: blocking one of the few threads Swift concurrency
+    /// runs tasks on would stall the sandbox servers that other tests run in this process.
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
+        try await offThePool { try runBlocking(executable, arguments, in: directory) }
+    }
+
+    /// Runs `work` on a dispatch thread and waits for it without blocking the caller's thread.
+    public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL?) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -18,11 +31,11 @@ public enum TestProcess {
     }
 
     /// Runs the toolchain's `swiftc`.
-    public static func swiftc(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+    public static func swiftc(_ arguments: [String], in directory: URL) async throws -> (status: Int32, output: String) {
         let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/swiftc" }
             + ["/opt/swift/usr/bin/swiftc", "/usr/bin/swiftc"]
         let swiftc = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "swiftc"
-        return try run(swiftc, arguments, in: directory)
+        return try await run(swiftc, arguments, in: directory)
     }
 
     /// The path of a product the package built (`Generator`, `sentry-sdk`): the build

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SentryAPI
+import SentrySandbox
+
+/// Options every `keys` command takes, after the subcommand as people type them.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The auth token (else SENTRY_AUTH_TOKEN, .env, ~/.sentryclirc).")
+    var authToken: String?
+
+    @Option(help: "The Sentry server, for self-hosted Sentry (else SENTRY_URL, else https://sentry.io).")
+    var url: String?
+
+    @Option(help: "The region's API host: us or de.")
+    var region: SentryRegion?
+
+    @Option(help: "The organization slug (else SENTRY_ORG).")
+    var org: String?
+
+    @Option(help: "The project slug (else SENTRY_PROJECT).")
+    var project: String?
+
+    @Option(help: "table for people, json for scripts.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "Show key secrets in tables instead of masking them.")
+    var showSecrets = false
+
+    @Flag(help: "Log each request (method, path, status, time) on stderr; secrets are never logged.")
+    var verbose = false
+
+    @Flag(help: "Run against a local sandbox in this process: no account or network needed.")
+    var sandbox = false
+
+    @Option(help: "The sandbox's state file (with --sandbox).")
+    var sandboxState = ".sentry-sandbox.json"
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The organization and project, from the flags or sentry-cli's variables.
+    func target() throws -> (organization: String, project: String) {
+        let organization = org ?? environment["SENTRY_ORG"] ?? ""
+        let project = project ?? environment["SENTRY_PROJECT"] ?? ""
+        if organization.isEmpty { throw CLIError.usage("Missing the organization: pass --org or set SENTRY_ORG.") }
+        if project.isEmpty { throw CLIError.usage("Missing the project: pass --project or set SENTRY_PROJECT.") }
+        return (organization, project)
+    }
+
+    /// A client for the real API or for an in-process sandbox; `body` runs with it, and both
+    /// are shut down afterwards.
+    func withClient<T: Sendable>(_ body: (SentryClient) async throws -> T) async throws -> T {
+        var logger = Logger(label: "sentry-sdk") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .error
+        if sandbox {
+            let (organization, project) = try target()
+            let token = "sandbox-token"
+            let engine = try Sandbox(configuration: SandboxConfiguration(
+                seed: [(organization, [project])], tokens: [SandboxToken(token)],
+                stateFile: URL(fileURLWithPath: sandboxState)))
+            let server = try await SandboxServer.start(engine)
+            let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!, logger: logger))
+            do {
+                let result = try await body(client)
+                try? await client.shutdown()
+                await server.stop()
+                return result
+            } catch {
+                try? await client.shutdown()
+                await server.stop()
+                throw error
+            }
+        }
+        var configuration: SentryConfiguration
+        do {
+            configuration = try SentryConfiguration.resolve(authToken: authToken.map { Secret($0) }, url: url, region: region)
+        } catch {
+            throw CLIError.authentication(error.description)
+        }
+        configuration.logger = logger
+        let client = SentryClient(configuration: configuration)
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json
+}
+
+extension SentryRegion: ExpressibleByArgument {}
+
+/// A failure with its exit code: 1 API or network, 2 bad usage or input, 3 authentication or
+/// permission, 4 not found.
+enum CLIError: Error, CustomStringConvertible {
+    case usage(String)
+    case authentication(String)
+    case notFound(String)
+    case api(String)
+
+    var description: String {
+        switch self {
+        case .usage(let text), .authentication(let text), .notFound(let text), .api(let text): text
+        }
+    }
+
+    var exitCode: Int32 {
+        switch self {
+        case .api: 1
+        case .usage: 2
+        case .authentication: 3
+        case .notFound: 4
+        }
+    }
+
+    init(_ error: SentryError) {
+        switch error.kind {
+        case .unauthorized, .forbidden: self = .authentication(error.description)
+        case .notFound: self = .notFound(error.description)
+        case .validation: self = .usage(error.description)
+        default: self = .api(error.description)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import SentryAPI
+
+/// Prints keys as a table for people or as JSON for scripts (one document, nothing else on stdout).
+struct Output {
+    let format: OutputFormat
+    let showSecrets: Bool
+
+    init(_ options: GlobalOptions) {
+        format = options.format
+        showSecrets = options.showSecrets
+    }
+
+    func key(_ key: ProjectKey) {
+        switch format {
+        case .json: print(Self.json(key))
+        case .table:
+            let rows: [(String, String)] = [
+                ("id", key.id), ("name", key.name), ("public", key.public), ("secret", mask(key.secret)),
+                ("active", key.isActive.map { $0 ? "yes" : "no" } ?? "?"), ("rate limit", Self.describe(key.rateLimit)),
+                ("dsn", key.dsn.public), ("secret dsn", maskDSN(key.dsn.secret)), ("project id", String(key.projectId)),
+                ("browser sdk", key.browserSdkVersion?.rawValue ?? "-"), ("created", key.dateCreated?.rawValue ?? "-"),
+            ]
+            let width = rows.map(\.0.count).max()!
+            for (label, value) in rows { print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+        }
+    }
+
+    func keys(_ keys: [ProjectKey]) {
+        switch format {
+        case .json: print(Self.json(keys))
+        case .table:
+            let rows = [["ID", "NAME", "ACTIVE", "RATE LIMIT", "SECRET", "DSN"]] + keys.map {
+                [$0.id, $0.name, $0.isActive.map { $0 ? "yes" : "no" } ?? "?", Self.describe($0.rateLimit), mask($0.secret), $0.dsn.public]
+            }
+            let widths = (0..<6).map { column in rows.map { $0[column].count }.max()! }
+            for row in rows {
+                print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            }
+        }
+    }
+
+    /// `189485…8858`, unless `--show-secrets`.
+    func mask(_ secret: String?) -> String {
+        guard let secret else { return "-" }
+        if showSecrets || secret.count < 12 { return showSecrets ? secret : "…" }
+        return secret.prefix(6) + "…" + secret.suffix(4)
+    }
+
+    func maskDSN(_ dsn: String?) -> String {
+        guard let dsn else { return "-" }
+        if showSecrets { return dsn }
+        guard let at = dsn.firstIndex(of: "@"), let colon = dsn[..<at].lastIndex(of: ":") else { return "…" }
+        return String(dsn[...colon]) + "…" + String(dsn[at...])
+    }
+
+    static func describe(_ limit: RateLimit?) -> String {
+        limit.map { "\($0.count) per \($0.window) s" } ?? "none"
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}
