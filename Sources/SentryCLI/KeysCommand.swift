@@ -224,20 +224,7 @@ struct UpdateKey: AsyncParsableCommand {
 /// Sends an update and checks that the server applied every field sent.
 func applyUpdate(_ update: UpdateProjectKeyRequest, to keyID: String, target: (organization: String, project: String), client: SentryClient) async throws -> ProjectKey {
     let key = try await client.send(Operations.UpdateProjectKey(organizationIdOrSlug: target.organization, projectIdOrSlug: target.project, keyId: keyID, body: update))
-    var ignored: [String] = []
-    if let name = update.name, key.name != name { ignored.append("name") }
-    if let active = update.isActive, key.isActive != active { ignored.append(active ? "--active" : "--inactive") }
-    if case .value(let limit)? = update.rateLimit, key.rateLimit != limit, limit.window > 0, limit.count > 0 { ignored.append("rate limit") }
-    if case .null? = update.rateLimit, key.rateLimit != nil { ignored.append("--no-rate-limit") }
-    if let version = update.browserSdkVersion, key.browserSdkVersion != version { ignored.append("--browser-sdk-version") }
-    if let options = update.dynamicSdkLoaderOptions {
-        let now = key.dynamicSdkLoaderOptions
-        for (name, wanted, got) in [("hasReplay", options.hasReplay, now?.hasReplay), ("hasPerformance", options.hasPerformance, now?.hasPerformance),
-                                    ("hasDebug", options.hasDebug, now?.hasDebug), ("hasFeedback", options.hasFeedback, now?.hasFeedback),
-                                    ("hasLogsAndMetrics", options.hasLogsAndMetrics, now?.hasLogsAndMetrics)] where wanted != nil && wanted != got {
-            ignored.append("--loader-option \(name)")
-        }
-    }
+    let ignored = update.fieldsNotApplied(in: key)
     guard ignored.isEmpty else {
         throw CLIError.api("The server accepted the update but did not apply \(ignored.joined(separator: ", ")); it may not support changing \(ignored.count == 1 ? "it" : "them").")
     }

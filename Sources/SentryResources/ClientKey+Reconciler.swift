@@ -161,22 +161,7 @@ struct Reconciler {
     private func send(_ update: UpdateProjectKeyRequest, to key: ProjectKey) async throws -> ProjectKey {
         let updated = try await client.send(Operations.UpdateProjectKey(
             organizationIdOrSlug: props.organization, projectIdOrSlug: props.project, keyId: key.id, body: update))
-        var ignored: [String] = []
-        if let name = update.name, updated.name != name { ignored.append("name") }
-        if let active = update.isActive, (updated.isActive ?? true) != active { ignored.append("isActive") }
-        switch update.rateLimit {
-        case .null?: if updated.rateLimit != nil { ignored.append("rateLimit") }
-        case .value(let limit)?: if updated.rateLimit != limit { ignored.append("rateLimit") }
-        case nil: break
-        }
-        if let version = update.browserSdkVersion, updated.browserSdkVersion != version { ignored.append("browserSdkVersion") }
-        if let options = update.dynamicSdkLoaderOptions {
-            for (name, path) in Self.loaderOptions {
-                if let value = options[keyPath: path], updated.dynamicSdkLoaderOptions?[keyPath: path] != value {
-                    ignored.append("dynamicSdkLoaderOptions.\(name)")
-                }
-            }
-        }
+        let ignored = update.fieldsNotApplied(in: updated)
         await stack.remember(updated, organization: props.organization, project: props.project)
         guard ignored.isEmpty else {
             throw StateError("The server accepted the update of \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support changing \(ignored.count == 1 ? "it" : "them").")

@@ -1,0 +1,30 @@
+import SentryModels
+
+extension UpdateProjectKeyRequest {
+    /// The fields this update set that `key` (the server's answer) does not show: some
+    /// Sentry-compatible servers accept an update and ignore parts of it. Empty when all applied.
+    public func fieldsNotApplied(in key: ProjectKey) -> [String] {
+        var ignored: [String] = []
+        if let name, key.name != name { ignored.append("name") }
+        if let isActive, (key.isActive ?? true) != isActive { ignored.append("isActive") }
+        switch rateLimit {
+        case .null?: if key.rateLimit != nil { ignored.append("rateLimit") }
+        // Sentry stores a limit only when both numbers are above zero.
+        case .value(let limit)?: if key.rateLimit != (limit.window > 0 && limit.count > 0 ? limit : nil) { ignored.append("rateLimit") }
+        case nil: break
+        }
+        if let browserSdkVersion, key.browserSdkVersion != browserSdkVersion { ignored.append("browserSdkVersion") }
+        if let options = dynamicSdkLoaderOptions {
+            let now = key.dynamicSdkLoaderOptions
+            let pairs: [(String, Bool?, Bool?)] = [
+                ("hasReplay", options.hasReplay, now?.hasReplay), ("hasPerformance", options.hasPerformance, now?.hasPerformance),
+                ("hasDebug", options.hasDebug, now?.hasDebug), ("hasFeedback", options.hasFeedback, now?.hasFeedback),
+                ("hasLogsAndMetrics", options.hasLogsAndMetrics, now?.hasLogsAndMetrics),
+            ]
+            for (name, wanted, got) in pairs where wanted != nil && wanted != got {
+                ignored.append("dynamicSdkLoaderOptions.\(name)")
+            }
+        }
+        return ignored
+    }
+}
