@@ -50,6 +50,20 @@ struct GlobalOptions: ParsableArguments {
     /// A client for the real API or for an in-process sandbox; `body` runs with it, and both
     /// are shut down afterwards.
     func withClient<T: Sendable>(_ body: (SentryClient) async throws -> T) async throws -> T {
+        let (client, server) = try await makeClient()
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            await server?.stop()
+            return result
+        } catch {
+            try? await client.shutdown()
+            await server?.stop()
+            throw error
+        }
+    }
+
+    private func makeClient() async throws -> (SentryClient, SandboxServer?) {
         var logger = Logger(label: "sentry-sdk") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .error
         if sandbox {
@@ -59,17 +73,8 @@ struct GlobalOptions: ParsableArguments {
                 seed: [(organization, [project])], tokens: [SandboxToken(token)],
                 stateFile: URL(fileURLWithPath: sandboxState)))
             let server = try await SandboxServer.start(engine)
-            let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!, logger: logger))
-            do {
-                let result = try await body(client)
-                try? await client.shutdown()
-                await server.stop()
-                return result
-            } catch {
-                try? await client.shutdown()
-                await server.stop()
-                throw error
-            }
+            let configuration = SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!, logger: logger)
+            return (SentryClient(configuration: configuration), server)
         }
         var configuration: SentryConfiguration
         do {
@@ -78,15 +83,7 @@ struct GlobalOptions: ParsableArguments {
             throw CLIError.authentication(error.description)
         }
         configuration.logger = logger
-        let client = SentryClient(configuration: configuration)
-        do {
-            let result = try await body(client)
-            try? await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        return (SentryClient(configuration: configuration), nil)
     }
 }
 
