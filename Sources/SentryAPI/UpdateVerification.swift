@@ -1,5 +1,10 @@
 import SentryModels
 
+extension RateLimit {
+    /// The limit as Sentry stores and shows it: only when both numbers are above zero.
+    public var asStored: RateLimit? { window > 0 && count > 0 ? self : nil }
+}
+
 extension UpdateProjectKeyRequest {
     /// The fields this update set that `key` (the server's answer) does not show: some
     /// Sentry-compatible servers accept an update and ignore parts of it. Empty when all applied.
@@ -9,8 +14,7 @@ extension UpdateProjectKeyRequest {
         if let isActive, (key.isActive ?? true) != isActive { ignored.append("isActive") }
         switch rateLimit {
         case .null?: if key.rateLimit != nil { ignored.append("rateLimit") }
-        // Sentry stores a limit only when both numbers are above zero.
-        case .value(let limit)?: if key.rateLimit != (limit.window > 0 && limit.count > 0 ? limit : nil) { ignored.append("rateLimit") }
+        case .value(let limit)?: if key.rateLimit != limit.asStored { ignored.append("rateLimit") }
         case nil: break
         }
         if let browserSdkVersion, key.browserSdkVersion != browserSdkVersion { ignored.append("browserSdkVersion") }

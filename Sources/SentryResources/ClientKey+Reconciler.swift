@@ -123,7 +123,7 @@ struct Reconciler {
             update.isActive = props.isActive
             fields.append("isActive: \(key.isActive ?? true) -> \(props.isActive)")
         }
-        let wanted = props.rateLimit.flatMap { $0.window > 0 && $0.count > 0 ? $0 : nil }
+        let wanted = props.rateLimit?.asStored
         if key.rateLimit != wanted {
             update.rateLimit = wanted.map { .value($0) } ?? .null
             fields.append("rateLimit: \(Self.describe(key.rateLimit)) -> \(Self.describe(wanted))")
@@ -169,11 +169,10 @@ struct Reconciler {
         return updated
     }
 
+    /// A create is checked like an update that set its name and rate limit.
     private func verifyCreate(_ key: ProjectKey) throws {
-        var ignored: [String] = []
-        if key.name != props.name { ignored.append("name") }
-        let wanted = props.rateLimit.flatMap { $0.window > 0 && $0.count > 0 ? $0 : nil }
-        if key.rateLimit != wanted { ignored.append("rateLimit") }
+        let asked = UpdateProjectKeyRequest(name: props.name, rateLimit: props.rateLimit.map { .value($0) } ?? .null)
+        let ignored = asked.fieldsNotApplied(in: key)
         guard ignored.isEmpty else {
             throw StateError("The server created \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support \(ignored.count == 1 ? "it" : "them").")
         }
