@@ -114,32 +114,43 @@ struct IRBuilder {
         return (node, pointer)
     }
 
-    /// Named schemas used, directly or through other named schemas, by any request body.
-    private func findRequestComponents() -> Set<String> {
+    /// Named schemas used, directly or through other named schemas, by any request body, and
+    /// those identical to an inline object of a request body: one type then serves both (the
+    /// official schema inlines every request body, and keeps the named schema beside it).
+    private mutating func findRequestComponents() -> Set<String> {
         var found: Set<String> = []
+        var inlineStructures: Set<Int> = []
         var pending: [Node] = []
         for (_, item) in (root["paths"]?.objectValue ?? ObjectNode()).members {
             for method in Self.httpMethods {
                 guard var body = item[method]?["requestBody"] else { continue }
                 if let ref = body["$ref"]?.stringValue, let target = lookup(ref) { body = target }
-                if let content = body["content"]?.objectValue { pending.append(contentsOf: content.values) }
+                if let content = body["content"]?.objectValue { pending.append(contentsOf: content.values.compactMap { $0["schema"] }) }
             }
         }
-        while let node = pending.popLast() {
-            switch node {
-            case .object(let object):
-                if let ref = object["$ref"]?.stringValue, let key = componentKey(of: ref) {
-                    if found.insert(key).inserted, let target = root["components"]?["schemas"]?[key] {
-                        pending.append(target)
+        let schemas = root["components"]?["schemas"]?.objectValue ?? ObjectNode()
+        repeat {
+            while let node = pending.popLast() {
+                switch node {
+                case .object(let object):
+                    if let ref = object["$ref"]?.stringValue, let key = componentKey(of: ref) {
+                        if found.insert(key).inserted, let target = schemas[key] { pending.append(target) }
+                    } else if object["properties"] != nil {
+                        inlineStructures.insert(signatures.number(of: node))
                     }
+                    pending.append(contentsOf: object.values)
+                case .array(let elements):
+                    pending.append(contentsOf: elements)
+                default:
+                    break
                 }
-                pending.append(contentsOf: object.values)
-            case .array(let elements):
-                pending.append(contentsOf: elements)
-            default:
-                break
             }
-        }
+            for (key, schema) in schemas.members where !found.contains(key) && schema["properties"] != nil
+                && inlineStructures.contains(signatures.number(of: schema)) {
+                found.insert(key)
+                pending.append(schema)
+            }
+        } while !pending.isEmpty
         return found
     }
 

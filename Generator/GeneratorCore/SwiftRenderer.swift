@@ -144,7 +144,9 @@ struct SwiftRenderer {
             text += "public struct \(name): Codable, Hashable, Sendable {\n"
             for property in properties {
                 text += docComment(withoutEnumListing(property.documentation, values: enumValues(of: property.type)), indent: "    ", pointer: false)
-                text += "    public var \(Naming.escaped(property.swiftName)): \(propertyType(property))\n"
+                // A required field that may be null is sent as `null`, not left out.
+                let wrapper = property.isRequired && property.isNullable ? "@AlwaysEncoded " : ""
+                text += "    \(wrapper)public var \(Naming.escaped(property.swiftName)): \(propertyType(property))\n"
             }
             if !properties.isEmpty { text += "\n" }
             let parameters = properties.map { property in
@@ -161,32 +163,25 @@ struct SwiftRenderer {
                 text += "    }\n"
             }
             if !properties.isEmpty {
-                text += "\n    private enum CodingKeys: String, CodingKey {\n"
-                // Keys named as in JSON share lines; renamed keys get a line each.
-                var line = ""
-                for property in properties where property.jsonName == property.swiftName {
-                    let caseName = Naming.escaped(property.swiftName)
-                    if !line.isEmpty, line.count + caseName.count > 100 {
-                        text += "        case \(line)\n"
-                        line = ""
-                    }
-                    line += line.isEmpty ? caseName : ", " + caseName
+                // Keys share `case` lines of up to 100 characters; a short list fits on the
+                // declaration's own line.
+                let cases = properties.map { property in
+                    let name = Naming.escaped(property.swiftName)
+                    return property.jsonName == property.swiftName ? name : "\(name) = \(Naming.literal(property.jsonName))"
                 }
-                if !line.isEmpty { text += "        case \(line)\n" }
-                for property in properties where property.jsonName != property.swiftName {
-                    text += "        case \(Naming.escaped(property.swiftName)) = \(Naming.literal(property.jsonName))\n"
-                }
-                text += "    }\n"
-                // A required field that may be null is sent as `null`, not left out; the
-                // synthesized encoder would leave it out.
-                if properties.contains(where: { $0.isRequired && $0.isNullable }) {
-                    text += "\n    public func encode(to encoder: any Encoder) throws {\n"
-                    text += "        var container = encoder.container(keyedBy: CodingKeys.self)\n"
-                    for property in properties {
-                        let name = Naming.escaped(property.swiftName)
-                        let method = property.isRequired ? "encode" : "encodeIfPresent"
-                        text += "        try container.\(method)(\(name), forKey: .\(name))\n"
+                var lines: [String] = []
+                for item in cases {
+                    if let last = lines.last, last.count + item.count + 2 <= 100 {
+                        lines[lines.count - 1] = last + ", " + item
+                    } else {
+                        lines.append(item)
                     }
+                }
+                if lines.count == 1, lines[0].count <= 60 {
+                    text += "\n    private enum CodingKeys: String, CodingKey { case \(lines[0]) }\n"
+                } else {
+                    text += "\n    private enum CodingKeys: String, CodingKey {\n"
+                    text += lines.map { "        case \($0)\n" }.joined()
                     text += "    }\n"
                 }
             }
@@ -210,10 +205,8 @@ struct SwiftRenderer {
         // `NoBody` is the protocol's default for both.
         if operation.body != .noBody { text += "        public typealias Body = \(operation.body.swift)\n" }
         if operation.response != .noBody { text += "        public typealias Response = \(operation.response.swift)\n" }
-        text += "        public static let endpoint = Endpoint(\n"
-        text += "            \(Naming.literal(operation.operationID)), .\(operation.method.lowercased()), \(Naming.literal(operation.path)),\n"
-        text += "            success: \(operation.successStatus), errors: [\(operation.errorStatuses.map(String.init).joined(separator: ", "))], scopes: [\(operation.requiredScopes.map(Naming.literal).joined(separator: ", "))]\n"
-        text += "        )\n"
+        text += "        public static let endpoint = Endpoint(\(Naming.literal(operation.operationID)), .\(operation.method.lowercased()), \(Naming.literal(operation.path)),\n"
+        text += "            success: \(operation.successStatus), errors: [\(operation.errorStatuses.map(String.init).joined(separator: ", "))], scopes: [\(operation.requiredScopes.map(Naming.literal).joined(separator: ", "))])\n"
 
         let hasBody = operation.body != .noBody
         var initParameters: [String] = []
@@ -235,7 +228,7 @@ struct SwiftRenderer {
         text += assignments.map { "            \($0)\n" }.joined()
         text += "        }\n"
 
-        text += "\n        public var path: String {\n            \(pathExpression(operation))\n        }\n"
+        text += "\n        public var path: String { \(pathExpression(operation)) }\n"
         for location in [Operation.Parameter.Location.query, .header] {
             let parameters = operation.parameters.filter { $0.location == location }
             guard !parameters.isEmpty else { continue }

@@ -15,7 +15,7 @@ import TestSupport
             Widget:
               type: object
               description: A widget.
-              required: [id, created_at]
+              required: [id, created_at, note]
               properties:
                 id: {type: integer, format: int64}
                 created_at: {type: string, format: date-time}
@@ -42,7 +42,7 @@ import TestSupport
             public var `default`: String?
             public var _7dayCount: Int32?
             public var ratio: Float?
-            public var note: String?
+            @AlwaysEncoded public var note: String?
             public var tags: [String]?
             public var labels: [String: Int]?
             public var owner: WidgetOwner?
@@ -60,9 +60,7 @@ import TestSupport
             }
 
             private enum CodingKeys: String, CodingKey {
-                case id, `default`, ratio, note, tags, labels, owner
-                case createdAt = "created_at"
-                case _7dayCount = "7day_count"
+                case id, createdAt = "created_at", `default`, _7dayCount = "7day_count", ratio, note, tags, labels, owner
             }
         }
 
@@ -74,9 +72,7 @@ import TestSupport
                 self.login = login
             }
 
-            private enum CodingKeys: String, CodingKey {
-                case login
-            }
+            private enum CodingKeys: String, CodingKey { case login }
         }
         """#)
     }
@@ -125,10 +121,8 @@ import TestSupport
             public struct UpdateThing: APIOperation {
                 public typealias Body = UpdateThingBody
                 public typealias Response = UpdateThingResponse
-                public static let endpoint = Endpoint(
-                    "updateThing", .put, "/things/{thing_id}/",
-                    success: 200, errors: [404], scopes: []
-                )
+                public static let endpoint = Endpoint("updateThing", .put, "/things/{thing_id}/",
+                    success: 200, errors: [404], scopes: [])
 
                 public var thingId: String
                 public var mode: UpdateThingMode?
@@ -143,9 +137,7 @@ import TestSupport
                     self.body = body
                 }
 
-                public var path: String {
-                    "/things/\(thingId.percentEncodedPathSegment)/"
-                }
+                public var path: String { "/things/\(thingId.percentEncodedPathSegment)/" }
 
                 public var query: [QueryItem] {
                     var items: [QueryItem] = []
@@ -173,9 +165,7 @@ import TestSupport
                 self.limit = limit
             }
 
-            private enum CodingKeys: String, CodingKey {
-                case limit
-            }
+            private enum CodingKeys: String, CodingKey { case limit }
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema/properties/limit`
@@ -186,9 +176,7 @@ import TestSupport
                 self.count = count
             }
 
-            private enum CodingKeys: String, CodingKey {
-                case count
-            }
+            private enum CodingKeys: String, CodingKey { case count }
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/responses/200/content/application~1json/schema`
@@ -228,9 +216,7 @@ import TestSupport
                 self.a = a
             }
 
-            private enum CodingKeys: String, CodingKey {
-                case a
-            }
+            private enum CodingKeys: String, CodingKey { case a }
         }
         """#)
     }
@@ -278,6 +264,29 @@ import TestSupport
         #expect(output.file("KeyList.swift")?.contains("public typealias KeyList = [Key]") == true)
         #expect(output.file("Operations+ListKeys.swift")?.contains("public typealias Response = [Key]") == true)
         #expect(output.file("Key.swift")?.contains("public struct Key: Codable, Hashable, Sendable") == true)
+    }
+
+    @Test func anInlineRequestBodyIdenticalToANamedSchemaUsesIt() throws {
+        // The official schema inlines every request body and keeps the named schema beside it.
+        let output = try generate("""
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /deploys:
+            post:
+              operationId: createDeploy
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, required: [env], properties: {env: {type: string}, url: {type: string, nullable: true}}}
+              responses: {"201": {description: created}}
+        components:
+          schemas:
+            Deploy: {type: object, required: [env], properties: {env: {type: string}, url: {type: string, nullable: true}}}
+        """)
+        #expect(output.typeCount == 1)
+        #expect(output.file("Operations+CreateDeploy.swift")?.contains("public typealias Body = Deploy\n") == true)
+        #expect(output.file("Deploy.swift")?.contains("public var url: Nullable<String>?\n") == true)
     }
 
     @Test func allOfMergesItsObjectParts() throws {

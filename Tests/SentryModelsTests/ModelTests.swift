@@ -90,6 +90,18 @@ import TestSupport
         #expect(try body(UpdateProjectKeyRequest(rateLimit: .value(RateLimit(window: 60, count: 5)))) == #"{"rateLimit":{"count":5,"window":60}}"#)
     }
 
+    @Test func aRequiredNullableFieldIsWrittenAsNull() throws {
+        // `rateLimit`, `secret` and `dateCreated` are required but may be null: a key without
+        // them encodes `null`, and decodes back to nil, whether the field was null or absent.
+        let key = ProjectKey(id: "1", name: "Web", label: "Web", public: "abc", projectId: 2, dsn: ProjectKeyDSN(public: "https://abc@o1.ingest.sentry.io/2"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(key), as: UTF8.self)
+        #expect(json.contains(#""rateLimit":null"#) && json.contains(#""secret":null"#) && json.contains(#""dateCreated":null"#))
+        #expect(!json.contains("isActive"))
+        #expect(try JSONDecoder().decode(ProjectKey.self, from: Data(json.utf8)) == key)
+    }
+
     @Test func absentNullAndValueDecodeDifferently() throws {
         let decoder = JSONDecoder()
         #expect(try decoder.decode(UpdateProjectKeyRequest.self, from: Data("{}".utf8)).rateLimit == nil)

@@ -11,7 +11,5 @@ public struct BrowserSDK: Codable, Hashable, Sendable {
         self.choices = choices
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case choices
-    }
+    private enum CodingKeys: String, CodingKey { case choices }
 }

@@ -21,7 +21,5 @@ public struct CreateProjectKeyRequest: Codable, Hashable, Sendable {
         self.secret = secret
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case name, rateLimit, useCase, `public`, secret
-    }
+    private enum CodingKeys: String, CodingKey { case name, rateLimit, useCase, `public`, secret }
 }

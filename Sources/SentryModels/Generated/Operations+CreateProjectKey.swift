@@ -9,10 +9,8 @@ extension Operations {
     public struct CreateProjectKey: APIOperation {
         public typealias Body = CreateProjectKeyRequest
         public typealias Response = ProjectKey
-        public static let endpoint = Endpoint(
-            "createProjectKey", .post, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/",
-            success: 201, errors: [400, 401, 403, 404, 429], scopes: ["project:write", "project:admin"]
-        )
+        public static let endpoint = Endpoint("createProjectKey", .post, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/",
+            success: 201, errors: [400, 401, 403, 404, 429], scopes: ["project:write", "project:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -27,8 +25,6 @@ extension Operations {
             self.body = body
         }
 
-        public var path: String {
-            "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/"
-        }
+        public var path: String { "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/" }
     }
 }

@@ -7,10 +7,8 @@ extension Operations {
     ///
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1{key_id}~1/delete`
     public struct DeleteProjectKey: APIOperation {
-        public static let endpoint = Endpoint(
-            "deleteProjectKey", .delete, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
-            success: 204, errors: [401, 403, 404, 429], scopes: ["project:admin"]
-        )
+        public static let endpoint = Endpoint("deleteProjectKey", .delete, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
+            success: 204, errors: [401, 403, 404, 429], scopes: ["project:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -25,8 +23,6 @@ extension Operations {
             self.keyId = keyId
         }
 
-        public var path: String {
-            "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/\(keyId.percentEncodedPathSegment)/"
-        }
+        public var path: String { "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/\(keyId.percentEncodedPathSegment)/" }
     }
 }

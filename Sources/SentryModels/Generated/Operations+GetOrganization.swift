@@ -6,10 +6,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1/get`
     public struct GetOrganization: APIOperation {
         public typealias Response = Organization
-        public static let endpoint = Endpoint(
-            "getOrganization", .get, "/api/0/organizations/{organization_id_or_slug}/",
-            success: 200, errors: [401, 403, 404, 429], scopes: ["org:read", "org:write", "org:admin"]
-        )
+        public static let endpoint = Endpoint("getOrganization", .get, "/api/0/organizations/{organization_id_or_slug}/",
+            success: 200, errors: [401, 403, 404, 429], scopes: ["org:read", "org:write", "org:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -18,8 +16,6 @@ extension Operations {
             self.organizationIdOrSlug = organizationIdOrSlug
         }
 
-        public var path: String {
-            "/api/0/organizations/\(organizationIdOrSlug.percentEncodedPathSegment)/"
-        }
+        public var path: String { "/api/0/organizations/\(organizationIdOrSlug.percentEncodedPathSegment)/" }
     }
 }

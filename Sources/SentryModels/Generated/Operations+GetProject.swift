@@ -6,10 +6,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1/get`
     public struct GetProject: APIOperation {
         public typealias Response = Project
-        public static let endpoint = Endpoint(
-            "getProject", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/",
-            success: 200, errors: [401, 403, 404, 429], scopes: ["project:read", "project:write", "project:admin"]
-        )
+        public static let endpoint = Endpoint("getProject", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/",
+            success: 200, errors: [401, 403, 404, 429], scopes: ["project:read", "project:write", "project:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -21,8 +19,6 @@ extension Operations {
             self.projectIdOrSlug = projectIdOrSlug
         }
 
-        public var path: String {
-            "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/"
-        }
+        public var path: String { "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/" }
     }
 }

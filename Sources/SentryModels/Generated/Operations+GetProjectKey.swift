@@ -8,10 +8,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1{key_id}~1/get`
     public struct GetProjectKey: APIOperation {
         public typealias Response = ProjectKey
-        public static let endpoint = Endpoint(
-            "getProjectKey", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
-            success: 200, errors: [401, 403, 404, 429], scopes: ["project:read", "project:write", "project:admin"]
-        )
+        public static let endpoint = Endpoint("getProjectKey", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
+            success: 200, errors: [401, 403, 404, 429], scopes: ["project:read", "project:write", "project:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -26,8 +24,6 @@ extension Operations {
             self.keyId = keyId
         }
 
-        public var path: String {
-            "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/\(keyId.percentEncodedPathSegment)/"
-        }
+        public var path: String { "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/\(keyId.percentEncodedPathSegment)/" }
     }
 }

@@ -8,10 +8,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1project-keys~1/get`
     public struct ListOrganizationProjectKeys: APIOperation {
         public typealias Response = [ProjectKey]
-        public static let endpoint = Endpoint(
-            "listOrganizationProjectKeys", .get, "/api/0/organizations/{organization_id_or_slug}/project-keys/",
-            success: 200, errors: [400, 401, 403, 404, 429], scopes: ["org:read", "org:write", "org:admin"]
-        )
+        public static let endpoint = Endpoint("listOrganizationProjectKeys", .get, "/api/0/organizations/{organization_id_or_slug}/project-keys/",
+            success: 200, errors: [400, 401, 403, 404, 429], scopes: ["org:read", "org:write", "org:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -32,9 +30,7 @@ extension Operations {
             self.perPage = perPage
         }
 
-        public var path: String {
-            "/api/0/organizations/\(organizationIdOrSlug.percentEncodedPathSegment)/project-keys/"
-        }
+        public var path: String { "/api/0/organizations/\(organizationIdOrSlug.percentEncodedPathSegment)/project-keys/" }
 
         public var query: [QueryItem] {
             var items: [QueryItem] = []

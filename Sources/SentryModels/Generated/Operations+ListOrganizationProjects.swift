@@ -6,10 +6,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1organizations~1{organization_id_or_slug}~1projects~1/get`
     public struct ListOrganizationProjects: APIOperation {
         public typealias Response = [Project]
-        public static let endpoint = Endpoint(
-            "listOrganizationProjects", .get, "/api/0/organizations/{organization_id_or_slug}/projects/",
-            success: 200, errors: [401, 403, 404, 429], scopes: ["org:read", "org:write", "org:admin"]
-        )
+        public static let endpoint = Endpoint("listOrganizationProjects", .get, "/api/0/organizations/{organization_id_or_slug}/projects/",
+            success: 200, errors: [401, 403, 404, 429], scopes: ["org:read", "org:write", "org:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -27,9 +25,7 @@ extension Operations {
             self.perPage = perPage
         }
 
-        public var path: String {
-            "/api/0/organizations/\(organizationIdOrSlug.percentEncodedPathSegment)/projects/"
-        }
+        public var path: String { "/api/0/organizations/\(organizationIdOrSlug.percentEncodedPathSegment)/projects/" }
 
         public var query: [QueryItem] {
             var items: [QueryItem] = []

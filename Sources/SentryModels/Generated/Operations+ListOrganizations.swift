@@ -6,10 +6,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1organizations~1/get`
     public struct ListOrganizations: APIOperation {
         public typealias Response = [Organization]
-        public static let endpoint = Endpoint(
-            "listOrganizations", .get, "/api/0/organizations/",
-            success: 200, errors: [401, 403, 429], scopes: ["org:read", "org:write", "org:admin"]
-        )
+        public static let endpoint = Endpoint("listOrganizations", .get, "/api/0/organizations/",
+            success: 200, errors: [401, 403, 429], scopes: ["org:read", "org:write", "org:admin"])
 
         /// Only organizations the caller owns.
         public var owner: Bool?
@@ -27,9 +25,7 @@ extension Operations {
             self.perPage = perPage
         }
 
-        public var path: String {
-            "/api/0/organizations/"
-        }
+        public var path: String { "/api/0/organizations/" }
 
         public var query: [QueryItem] {
             var items: [QueryItem] = []

@@ -8,10 +8,8 @@ extension Operations {
     /// Spec: `#/paths/~1api~10~1projects~1{organization_id_or_slug}~1{project_id_or_slug}~1keys~1/get`
     public struct ListProjectKeys: APIOperation {
         public typealias Response = [ProjectKey]
-        public static let endpoint = Endpoint(
-            "listProjectKeys", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/",
-            success: 200, errors: [400, 401, 403, 404, 429], scopes: ["project:read", "project:write", "project:admin"]
-        )
+        public static let endpoint = Endpoint("listProjectKeys", .get, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/",
+            success: 200, errors: [400, 401, 403, 404, 429], scopes: ["project:read", "project:write", "project:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -32,9 +30,7 @@ extension Operations {
             self.perPage = perPage
         }
 
-        public var path: String {
-            "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/"
-        }
+        public var path: String { "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/" }
 
         public var query: [QueryItem] {
             var items: [QueryItem] = []

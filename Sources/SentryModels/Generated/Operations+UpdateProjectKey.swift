@@ -9,10 +9,8 @@ extension Operations {
     public struct UpdateProjectKey: APIOperation {
         public typealias Body = UpdateProjectKeyRequest
         public typealias Response = ProjectKey
-        public static let endpoint = Endpoint(
-            "updateProjectKey", .put, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
-            success: 200, errors: [400, 401, 403, 404, 429], scopes: ["project:write", "project:admin"]
-        )
+        public static let endpoint = Endpoint("updateProjectKey", .put, "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/{key_id}/",
+            success: 200, errors: [400, 401, 403, 404, 429], scopes: ["project:write", "project:admin"])
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
@@ -30,8 +28,6 @@ extension Operations {
             self.body = body
         }
 
-        public var path: String {
-            "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/\(keyId.percentEncodedPathSegment)/"
-        }
+        public var path: String { "/api/0/projects/\(organizationIdOrSlug.percentEncodedPathSegment)/\(projectIdOrSlug.percentEncodedPathSegment)/keys/\(keyId.percentEncodedPathSegment)/" }
     }
 }

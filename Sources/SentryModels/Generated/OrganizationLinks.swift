@@ -14,7 +14,5 @@ public struct OrganizationLinks: Codable, Hashable, Sendable {
         self.regionUrl = regionUrl
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case organizationUrl, regionUrl
-    }
+    private enum CodingKeys: String, CodingKey { case organizationUrl, regionUrl }
 }

@@ -13,7 +13,5 @@ public struct OrganizationStatus: Codable, Hashable, Sendable {
         self.name = name
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case id, name
-    }
+    private enum CodingKeys: String, CodingKey { case id, name }
 }

@@ -36,6 +36,7 @@ public struct Project: Codable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, slug, name, platform, dateCreated, isBookmarked, isMember, hasAccess, features, firstEvent, status
+        case id, slug, name, platform, dateCreated, isBookmarked, isMember, hasAccess, features, firstEvent
+        case status
     }
 }

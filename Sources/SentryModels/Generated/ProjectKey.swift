@@ -13,18 +13,18 @@ public struct ProjectKey: Codable, Hashable, Sendable {
     /// The public half of the key, part of every DSN.
     public var `public`: String
     /// The secret half of the key, used only by legacy SDKs. Treat it as a secret.
-    public var secret: String?
+    @AlwaysEncoded public var secret: String?
     /// The numeric id of the project the key belongs to.
     public var projectId: Int
     /// Whether the key accepts events.
     public var isActive: Bool?
     /// The key's rate limit, or null when it has none.
-    public var rateLimit: RateLimit?
+    @AlwaysEncoded public var rateLimit: RateLimit?
     public var dsn: ProjectKeyDSN
     public var browserSdkVersion: BrowserSDKVersion?
     public var browserSdk: BrowserSDK?
     /// When the key was created.
-    public var dateCreated: DateTime?
+    @AlwaysEncoded public var dateCreated: DateTime?
     public var dynamicSdkLoaderOptions: DynamicSDKLoaderOptions?
     public var useCase: UseCase?
 
@@ -46,25 +46,7 @@ public struct ProjectKey: Codable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, label, `public`, secret, projectId, isActive, rateLimit, dsn, browserSdkVersion, browserSdk
-        case dateCreated, dynamicSdkLoaderOptions, useCase
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(label, forKey: .label)
-        try container.encode(`public`, forKey: .`public`)
-        try container.encode(secret, forKey: .secret)
-        try container.encode(projectId, forKey: .projectId)
-        try container.encodeIfPresent(isActive, forKey: .isActive)
-        try container.encode(rateLimit, forKey: .rateLimit)
-        try container.encode(dsn, forKey: .dsn)
-        try container.encodeIfPresent(browserSdkVersion, forKey: .browserSdkVersion)
-        try container.encodeIfPresent(browserSdk, forKey: .browserSdk)
-        try container.encode(dateCreated, forKey: .dateCreated)
-        try container.encodeIfPresent(dynamicSdkLoaderOptions, forKey: .dynamicSdkLoaderOptions)
-        try container.encodeIfPresent(useCase, forKey: .useCase)
+        case id, name, label, `public`, secret, projectId, isActive, rateLimit, dsn, browserSdkVersion
+        case browserSdk, dateCreated, dynamicSdkLoaderOptions, useCase
     }
 }

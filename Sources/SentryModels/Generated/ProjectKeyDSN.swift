@@ -49,7 +49,6 @@ public struct ProjectKeyDSN: Codable, Hashable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case `public`, secret, csp, security, minidump, nel, unreal, crons, cdn, playstation, integration
-        case otlpTraces = "otlp_traces"
-        case otlpLogs = "otlp_logs"
+        case otlpTraces = "otlp_traces", otlpLogs = "otlp_logs"
     }
 }

@@ -14,7 +14,5 @@ public struct RateLimit: Codable, Hashable, Sendable {
         self.count = count
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case window, count
-    }
+    private enum CodingKeys: String, CodingKey { case window, count }
 }

@@ -179,6 +179,42 @@ extension KeyedDecodingContainer {
     }
 }
 
+/// A field that is always in the JSON, `null` when it has no value. The synthesized
+/// `Encodable` conformances leave a `nil` optional out; a field the spec requires but allows
+/// to be null is written as `null` instead, and decodes as `nil` when `null` or absent.
+@propertyWrapper
+public struct AlwaysEncoded<Wrapped> {
+    public var wrappedValue: Wrapped?
+
+    public init(wrappedValue: Wrapped?) { self.wrappedValue = wrappedValue }
+}
+
+extension AlwaysEncoded: Sendable where Wrapped: Sendable {}
+extension AlwaysEncoded: Equatable where Wrapped: Equatable {}
+extension AlwaysEncoded: Hashable where Wrapped: Hashable {}
+
+extension AlwaysEncoded: Encodable where Wrapped: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue)
+    }
+}
+
+extension AlwaysEncoded: Decodable where Wrapped: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Wrapped.self)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Lets an `@AlwaysEncoded` field be absent: the synthesized `Decodable` conformances
+    /// pick this overload for it.
+    public func decode<Wrapped: Decodable>(_ type: AlwaysEncoded<Wrapped>.Type, forKey key: Key) throws -> AlwaysEncoded<Wrapped> {
+        AlwaysEncoded(wrappedValue: try decodeIfPresent(Wrapped.self, forKey: key))
+    }
+}
+
 /// A date and time exactly as the server wrote it (RFC 3339). Kept as text so that a value
 /// round-trips unchanged and an unusual format never fails decoding; `date` parses it.
 public struct DateTime: Codable, Hashable, Sendable, CustomStringConvertible, QueryValue {
