@@ -44,15 +44,28 @@ public enum TransportFailure: Error, Sendable {
 /// connections) per `SentryClient`, shut down with it.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
+    /// The event loop every request of this transport runs on, and an executor for it.
+    private let loop: any EventLoop
+    private let executor: EventLoopTaskExecutor
 
     public init(connectTimeout: Duration) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
         configuration.decompression = .enabled(limit: .ratio(50))
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        loop = HTTPClient.defaultEventLoopGroup.next()
+        executor = EventLoopTaskExecutor(loop)
     }
 
     public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        // Wait for the response on the connection's event loop: the future then resumes this
+        // task at once, instead of waking a thread of the global pool for each step.
+        try await withTaskExecutorPreference(executor) { () async throws(TransportFailure) in
+            try await exchange(request)
+        }
+    }
+
+    private func exchange(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         let nanoseconds = request.timeout.components.seconds * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000
         do {
             var headers = HTTPHeaders()
@@ -64,7 +77,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             // The future-based call collects the body on the event loop in one piece: fewer
             // hops between threads than streaming it through an AsyncSequence, which matters
             // for many small requests.
-            let response = try await client.execute(request: outgoing, deadline: .now() + .nanoseconds(nanoseconds)).get()
+            let response = try await client.execute(request: outgoing, eventLoop: .delegateAndChannel(on: loop), deadline: .now() + .nanoseconds(nanoseconds)).get()
             var fields: [String: String] = [:]
             for header in response.headers where fields[header.name.lowercased()] == nil {
                 fields[header.name.lowercased()] = header.value
@@ -93,5 +106,19 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         if case ChannelError.connectTimeout = error { return .notSent(description) }
         return .answerLost(description)
+    }
+}
+
+/// Runs tasks on one NIO event loop. async-http-client completes a request's future on its
+/// event loop; a task that waits for it there resumes at once instead of waking a thread of
+/// the global pool. NIO 2.101 offers event loops as actor executors, not as task executors.
+final class EventLoopTaskExecutor: TaskExecutor {
+    private let loop: any EventLoop
+
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
