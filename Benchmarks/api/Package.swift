@@ -14,9 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "APIBenchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -26,6 +28,7 @@ let package = Package(
         .executableTarget(
             name: "StackBenchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "SentryResources", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
