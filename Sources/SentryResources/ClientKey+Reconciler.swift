@@ -95,7 +95,10 @@ struct Reconciler {
         let (update, fields) = diff(current)
         if fields.isEmpty {
             await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
-            if record == nil || record?.string("name") != props.name { try await save(current) }
+            // Saved again when the record is stale, or lacks sealed secrets a password can now
+            // seal (a password set later, or stored secrets forgotten after one was lost).
+            let unsealed = stack.sealer != nil && current.secret != nil && record?.secrets.isEmpty == true
+            if record == nil || record?.string("name") != props.name || unsealed { try await save(current) }
             return current
         }
         // Props as last applied equal to the props now, yet the server differs: drift.

@@ -107,6 +107,25 @@ public actor Stack {
         return changes
     }
 
+    /// Removes the sealed secrets from the stack's state, keeping everything else: the way back
+    /// when the password they were sealed with is lost. It needs no password and sends no
+    /// request; the next run, under the new password, reads the secrets from the server again
+    /// (Sentry returns them with every key) and seals them anew. Returns how many were removed.
+    @discardableResult
+    public func forgetStoredSecrets(lockTimeout: Duration = .seconds(30)) async throws -> Int {
+        var removed = 0
+        try await locked(lockTimeout) {
+            for var record in try await store.records(app: app, stage: stage) where !record.secrets.isEmpty {
+                removed += record.secrets.count
+                record.secrets = [:]
+                try await store.write(record, app: app, stage: stage)
+            }
+        }
+        records = [:]
+        loaded = false
+        return removed
+    }
+
     /// Holds the stack's lock around `body`; afterwards, whatever happened, releases it and
     /// closes the API clients.
     private func locked(_ timeout: Duration, _ body: () async throws -> Void) async throws {

@@ -371,4 +371,20 @@ struct World {
         }
         #expect(await world.requests().isEmpty, "nothing was sent")
     }
+
+    @Test func aLostPasswordIsRecoveredByForgettingTheStoredSecrets() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        try await world.stack(password: "lost").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+        let secret = try #require(try await world.serverKeys().first?.secret)
+        await world.resetLog()
+        #expect(try await world.stack(password: "new").forgetStoredSecrets() == 2, "the secret and the secret DSN")
+        #expect(await world.requests().isEmpty, "forgetting sends nothing")
+        let record = try #require(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").first)
+        #expect(record.secrets.isEmpty && record.attributes["keyId"] != nil, "only the secrets are gone")
+        let changes = try await world.stack(password: "new").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
+        #expect(changes.map(\.action) == [.noChange])
+        let resealed = try #require(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").first?.secrets["secret"])
+        #expect(try SecretSealer(password: "new").open(resealed).revealed == secret, "the secret is read from the server again and sealed anew")
+    }
 }
