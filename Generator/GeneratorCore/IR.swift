@@ -56,7 +56,8 @@ public struct TypeDeclaration: Sendable {
     public enum Kind: Sendable {
         case object([Property])
         /// An open string enum: known values, and any other value survives a round trip.
-        case stringEnum([String])
+        /// `descriptions` are the values' own, from `x-enum-descriptions`, when the spec has them.
+        case stringEnum([String], descriptions: [String: String])
         /// One of several shapes (`oneOf`, `anyOf`, or a type array), tried in order.
         case oneOf([Variant])
         /// Another name for a type (a named schema that is an array, a map or a primitive, or
@@ -86,6 +87,8 @@ public struct Property: Sendable, Hashable {
 public struct Variant: Sendable, Hashable {
     public var caseName: String
     public var type: TypeReference
+    /// The variant schema's description, if it has one.
+    public var description: String?
 }
 
 public struct Operation: Sendable {

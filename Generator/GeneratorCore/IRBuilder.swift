@@ -261,8 +261,15 @@ struct IRBuilder {
             if values.contains(.null) { nullable = true }
             let strings = values.compactMap(\.stringValue)
             if type == "string" || (type == nil && !strings.isEmpty && strings.count == values.filter({ $0 != .null }).count) {
+                // `x-enum-descriptions` (a convention of OpenAPI tools): one description per
+                // value, in the order of `enum`.
+                let texts = object["x-enum-descriptions"]?.arrayValue?.map(\.stringValue) ?? []
+                var descriptions: [String: String] = [:]
+                for (value, text) in zip(values, texts) {
+                    if let value = value.stringValue, let text, !text.isEmpty { descriptions[value] = text }
+                }
                 return (declare(object, pointer: pointer, naming: naming, group: group, inRequest: false) { _, _, _ in
-                    .stringEnum(strings)
+                    .stringEnum(strings, descriptions: descriptions)
                 }, nullable)
             }
         }
@@ -484,10 +491,12 @@ struct IRBuilder {
         unionObject.append("oneOf", .array(variants))
         return declare(unionObject, pointer: pointer, naming: naming, group: group, inRequest: inRequest) { builder, name, group in
             var types: [TypeReference] = []
+            var descriptions: [TypeReference: String] = [:]
             for (index, variant) in variants.enumerated() {
                 let variantPointer = variantPointers?[index] ?? pointer
                 let (type, _) = builder.typeReference(for: variant, pointer: variantPointer, naming: .inline(name + "Option\(index + 1)"), group: group, inRequest: inRequest)
                 if !types.contains(type) { types.append(type) }
+                if descriptions[type] == nil, let text = variant["description"]?.stringValue { descriptions[type] = text }
             }
             // Try the narrowest shapes first: an integer also decodes as a Double, an object with
             // optional properties matches almost anything.
@@ -495,7 +504,7 @@ struct IRBuilder {
                 (Self.decodeRank(lhs.element), lhs.offset) < (Self.decodeRank(rhs.element), rhs.offset)
             }.map(\.element)
             var caseNames = NameScope()
-            return .oneOf(ordered.map { Variant(caseName: caseNames.claim(Self.caseName(for: $0)), type: $0) })
+            return .oneOf(ordered.map { Variant(caseName: caseNames.claim(Self.caseName(for: $0)), type: $0, description: descriptions[$0]) })
         }
     }
 

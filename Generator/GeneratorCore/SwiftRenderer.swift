@@ -48,7 +48,7 @@ struct SwiftRenderer {
         case .named(let name):
             guard let declaration = declarations[name] else { return [] }
             switch declaration.kind {
-            case .stringEnum(let values): return Set(values)
+            case .stringEnum(let values, _): return Set(values)
             case .alias(let target): return enumValues(of: target)
             default: return []
             }
@@ -91,21 +91,24 @@ struct SwiftRenderer {
     private func render(_ declaration: TypeDeclaration) -> String {
         let name = declaration.name
         var documentation = declaration.documentation
-        if case .stringEnum(let values) = declaration.kind {
+        if case .stringEnum(let values, _) = declaration.kind {
             documentation = withoutEnumListing(documentation, values: Set(values))
         }
         var text = docComment(documentation, indent: "")
         switch declaration.kind {
         case .alias(let target):
             text += "public typealias \(name) = \(target.swift)\n"
-        case .stringEnum(let values):
+        case .stringEnum(let values, let descriptions):
             text += "public struct \(name): OpenEnum {\n"
-            text += "    public let rawValue: String\n\n"
+            text += "    public let rawValue: String\n"
             text += "    public init(rawValue: String) { self.rawValue = rawValue }\n"
             var members = NameScope(reserved: ["rawValue", "init", "description", "queryValue", "Type", "self", "Self"])
             var seen: Set<String> = []
             for value in values where seen.insert(value).inserted {
                 let member = members.claim(Naming.memberName(value))
+                if let description = descriptions[value] {
+                    text += docComment(Documentation(text: description, pointer: ""), indent: "    ", pointer: false)
+                }
                 text += "    public static let \(Naming.escaped(member)): Self = \(Naming.literal(value))\n"
             }
             text += "}\n"
@@ -115,6 +118,9 @@ struct SwiftRenderer {
             let indirect = ir.indirectTypes.contains(name) ? "indirect " : ""
             text += "public \(indirect)enum \(name): Codable, Hashable, Sendable\(isScalar ? ", QueryValue" : "") {\n"
             for variant in variants {
+                if let description = variant.description {
+                    text += docComment(Documentation(text: description, pointer: ""), indent: "    ", pointer: false)
+                }
                 text += "    case \(Naming.escaped(variant.caseName))(\(variant.type.swift))\n"
             }
             text += "\n    public init(from decoder: any Decoder) throws {\n"
@@ -148,7 +154,8 @@ struct SwiftRenderer {
                 let wrapper = property.isRequired && property.isNullable ? "@AlwaysEncoded " : ""
                 text += "    \(wrapper)public var \(Naming.escaped(property.swiftName)): \(propertyType(property))\n"
             }
-            if !properties.isEmpty { text += "\n" }
+            // The initializer's comment, not a blank line, sets it apart from the properties.
+            text += "    /// Creates a value with the given fields.\n"
             let parameters = properties.map { property in
                 "\(property.swiftName): \(propertyType(property))\(property.isRequired && !property.isNullable ? "" : " = nil")"
             }
@@ -224,7 +231,8 @@ struct SwiftRenderer {
             initParameters.append(operation.isBodyRequired ? "body: Body" : "body: Body? = nil")
             assignments.append("self.body = body")
         }
-        text += "\n        public init(\(initParameters.joined(separator: ", "))) {\n"
+        text += "        /// Creates the request with its parameters.\n"
+        text += "        public init(\(initParameters.joined(separator: ", "))) {\n"
         text += assignments.map { "            \($0)\n" }.joined()
         text += "        }\n"
 

@@ -46,7 +46,7 @@ import TestSupport
             public var tags: [String]?
             public var labels: [String: Int]?
             public var owner: WidgetOwner?
-
+            /// Creates a value with the given fields.
             public init(id: Int64, createdAt: DateTime, default: String? = nil, _7dayCount: Int32? = nil, ratio: Float? = nil, note: String? = nil, tags: [String]? = nil, labels: [String: Int]? = nil, owner: WidgetOwner? = nil) {
                 self.id = id
                 self.createdAt = createdAt
@@ -67,7 +67,7 @@ import TestSupport
         /// Spec: `#/components/schemas/Widget/properties/owner`
         public struct WidgetOwner: Codable, Hashable, Sendable {
             public var login: String?
-
+            /// Creates a value with the given fields.
             public init(login: String? = nil) {
                 self.login = login
             }
@@ -129,7 +129,7 @@ import TestSupport
                 public var ids: [Int]?
                 /// The JSON request body.
                 public var body: Body?
-
+                /// Creates the request with its parameters.
                 public init(thingId: String, mode: UpdateThingMode? = nil, ids: [Int]? = nil, body: Body) {
                     self.thingId = thingId
                     self.mode = mode
@@ -151,7 +151,6 @@ import TestSupport
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/parameters/1/schema`
         public struct UpdateThingMode: OpenEnum {
             public let rawValue: String
-
             public init(rawValue: String) { self.rawValue = rawValue }
             public static let fast: Self = "fast"
             public static let slow: Self = "slow"
@@ -160,7 +159,7 @@ import TestSupport
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema`
         public struct UpdateThingBody: Codable, Hashable, Sendable {
             public var limit: Nullable<UpdateThingBodyLimit>?
-
+            /// Creates a value with the given fields.
             public init(limit: Nullable<UpdateThingBodyLimit>? = nil) {
                 self.limit = limit
             }
@@ -171,7 +170,7 @@ import TestSupport
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema/properties/limit`
         public struct UpdateThingBodyLimit: Codable, Hashable, Sendable {
             public var count: Int
-
+            /// Creates a value with the given fields.
             public init(count: Int) {
                 self.count = count
             }
@@ -211,7 +210,7 @@ import TestSupport
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/responses/200/content/application~1json/schema/oneOf/2`
         public struct UpdateThingResponseOption3: Codable, Hashable, Sendable {
             public var a: Bool?
-
+            /// Creates a value with the given fields.
             public init(a: Bool? = nil) {
                 self.a = a
             }
@@ -287,6 +286,35 @@ import TestSupport
         #expect(output.typeCount == 1)
         #expect(output.file("Operations+CreateDeploy.swift")?.contains("public typealias Body = Deploy\n") == true)
         #expect(output.file("Deploy.swift")?.contains("public var url: Nullable<String>?\n") == true)
+    }
+
+    @Test func enumValuesAndVariantsCarryTheirDescriptions() throws {
+        let output = try generate("""
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Status:
+              type: string
+              enum: [active, inactive]
+              x-enum-descriptions: [Takes events., Refuses events.]
+            Message:
+              oneOf:
+                - {type: string, description: One message.}
+                - {type: array, items: {type: string}}
+        """)
+        #expect(output.file("Status.swift")?.contains("""
+            /// Takes events.
+            public static let active: Self = "active"
+            /// Refuses events.
+            public static let inactive: Self = "inactive"
+        """) == true)
+        #expect(output.file("Message.swift")?.contains("""
+            /// One message.
+            case string(String)
+            case stringArray([String])
+        """) == true)
     }
 
     @Test func allOfMergesItsObjectParts() throws {

@@ -6,7 +6,7 @@
 public struct BrowserSDK: Codable, Hashable, Sendable {
     /// Pairs of a version's value and its label, such as `["7.x", "7.x"]`.
     public var choices: [[String]]?
-
+    /// Creates a value with the given fields.
     public init(choices: [[String]]? = nil) {
         self.choices = choices
     }

@@ -5,14 +5,21 @@
 /// Spec: `#/components/schemas/BrowserSDKVersion`
 public struct BrowserSDKVersion: OpenEnum {
     public let rawValue: String
-
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The newest major version, whichever it is when the loader is fetched.
     public static let latest: Self = "latest"
+    /// Version 10.
     public static let _10X: Self = "10.x"
+    /// Version 9.
     public static let _9X: Self = "9.x"
+    /// Version 8.
     public static let _8X: Self = "8.x"
+    /// Version 7.
     public static let _7X: Self = "7.x"
+    /// Version 6.
     public static let _6X: Self = "6.x"
+    /// Version 5.
     public static let _5X: Self = "5.x"
+    /// Version 4.
     public static let _4X: Self = "4.x"
 }

@@ -6,13 +6,15 @@
 public struct CreateProjectKeyRequest: Codable, Hashable, Sendable {
     /// The key's name, at most 64 characters; the server generates one when absent.
     public var name: String?
+    /// A rate limit for the key; none when absent.
     public var rateLimit: RateLimit?
+    /// What the key is for; `user` when absent.
     public var useCase: UseCase?
     /// A public key to use instead of a generated one (32 lowercase hex characters).
     public var `public`: String?
     /// A secret key to use instead of a generated one (32 lowercase hex characters).
     public var secret: String?
-
+    /// Creates a value with the given fields.
     public init(name: String? = nil, rateLimit: RateLimit? = nil, useCase: UseCase? = nil, public: String? = nil, secret: String? = nil) {
         self.name = name
         self.rateLimit = rateLimit

@@ -14,7 +14,7 @@ public struct DynamicSDKLoaderOptions: Codable, Hashable, Sendable {
     public var hasFeedback: Bool?
     /// Load logs and metrics.
     public var hasLogsAndMetrics: Bool?
-
+    /// Creates a value with the given fields.
     public init(hasReplay: Bool? = nil, hasPerformance: Bool? = nil, hasDebug: Bool? = nil, hasFeedback: Bool? = nil, hasLogsAndMetrics: Bool? = nil) {
         self.hasReplay = hasReplay
         self.hasPerformance = hasPerformance

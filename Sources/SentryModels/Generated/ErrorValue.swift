@@ -2,8 +2,11 @@
 
 /// Spec: `#/components/schemas/ErrorValue`
 public enum ErrorValue: Codable, Hashable, Sendable {
+    /// One message.
     case string(String)
+    /// Several messages, or errors by position in an array.
     case errorValueArray([ErrorValue])
+    /// Errors by nested field.
     case errorValueMap([String: ErrorValue])
 
     public init(from decoder: any Decoder) throws {

@@ -5,8 +5,9 @@
 /// Spec: `#/components/schemas/KeyStatus`
 public struct KeyStatus: OpenEnum {
     public let rawValue: String
-
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The key accepts events.
     public static let active: Self = "active"
+    /// The key refuses events.
     public static let inactive: Self = "inactive"
 }

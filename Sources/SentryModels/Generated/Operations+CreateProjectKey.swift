@@ -18,7 +18,7 @@ extension Operations {
         public var projectIdOrSlug: String
         /// The JSON request body.
         public var body: Body?
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String, projectIdOrSlug: String, body: Body? = nil) {
             self.organizationIdOrSlug = organizationIdOrSlug
             self.projectIdOrSlug = projectIdOrSlug

@@ -11,7 +11,7 @@ extension Operations {
 
         /// The organization's slug or numeric id.
         public var organizationIdOrSlug: String
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String) {
             self.organizationIdOrSlug = organizationIdOrSlug
         }

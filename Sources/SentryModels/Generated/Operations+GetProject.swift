@@ -13,7 +13,7 @@ extension Operations {
         public var organizationIdOrSlug: String
         /// The project's slug (unique within its organization) or numeric id.
         public var projectIdOrSlug: String
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String, projectIdOrSlug: String) {
             self.organizationIdOrSlug = organizationIdOrSlug
             self.projectIdOrSlug = projectIdOrSlug

@@ -17,7 +17,7 @@ extension Operations {
         public var projectIdOrSlug: String
         /// The key's id, which on sentry.io is its public key (32 hex characters).
         public var keyId: String
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String, projectIdOrSlug: String, keyId: String) {
             self.organizationIdOrSlug = organizationIdOrSlug
             self.projectIdOrSlug = projectIdOrSlug

@@ -17,7 +17,7 @@ extension Operations {
         public var query2: String?
         /// How many items a page holds. Key lists default to 10.
         public var perPage: Int?
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String, cursor: String? = nil, query2: String? = nil, perPage: Int? = nil) {
             self.organizationIdOrSlug = organizationIdOrSlug
             self.cursor = cursor

@@ -17,7 +17,7 @@ extension Operations {
         public var cursor: String?
         /// How many items a page holds. Key lists default to 10.
         public var perPage: Int?
-
+        /// Creates the request with its parameters.
         public init(owner: Bool? = nil, query2: String? = nil, cursor: String? = nil, perPage: Int? = nil) {
             self.owner = owner
             self.query2 = query2

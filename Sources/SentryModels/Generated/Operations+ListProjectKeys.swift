@@ -21,7 +21,7 @@ extension Operations {
         public var status: KeyStatus?
         /// How many items a page holds. Key lists default to 10.
         public var perPage: Int?
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String, projectIdOrSlug: String, cursor: String? = nil, status: KeyStatus? = nil, perPage: Int? = nil) {
             self.organizationIdOrSlug = organizationIdOrSlug
             self.projectIdOrSlug = projectIdOrSlug

@@ -20,7 +20,7 @@ extension Operations {
         public var keyId: String
         /// The JSON request body.
         public var body: Body?
-
+        /// Creates the request with its parameters.
         public init(organizationIdOrSlug: String, projectIdOrSlug: String, keyId: String, body: Body) {
             self.organizationIdOrSlug = organizationIdOrSlug
             self.projectIdOrSlug = projectIdOrSlug

@@ -8,15 +8,21 @@ public struct Organization: Codable, Hashable, Sendable {
     public var id: String
     /// The organization's slug, unique across Sentry.
     public var slug: String
+    /// The organization's display name.
     public var name: String
+    /// When the organization was created.
     public var dateCreated: DateTime?
+    /// Whether the organization is active or being deleted.
     public var status: OrganizationStatus?
+    /// Whether the organization gets features before general release.
     public var isEarlyAdopter: Bool?
     /// Whether members must use two-factor authentication.
     public var require2FA: Bool?
+    /// The feature flags turned on for the organization.
     public var features: [String]?
+    /// The hosts that serve the organization's data.
     public var links: OrganizationLinks?
-
+    /// Creates a value with the given fields.
     public init(id: String, slug: String, name: String, dateCreated: DateTime? = nil, status: OrganizationStatus? = nil, isEarlyAdopter: Bool? = nil, require2FA: Bool? = nil, features: [String]? = nil, links: OrganizationLinks? = nil) {
         self.id = id
         self.slug = slug

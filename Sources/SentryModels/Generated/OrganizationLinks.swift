@@ -8,7 +8,7 @@ public struct OrganizationLinks: Codable, Hashable, Sendable {
     public var organizationUrl: String?
     /// The API host of the region that stores the organization's data.
     public var regionUrl: String?
-
+    /// Creates a value with the given fields.
     public init(organizationUrl: String? = nil, regionUrl: String? = nil) {
         self.organizationUrl = organizationUrl
         self.regionUrl = regionUrl

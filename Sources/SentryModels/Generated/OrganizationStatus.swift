@@ -6,8 +6,9 @@
 public struct OrganizationStatus: Codable, Hashable, Sendable {
     /// `active`, `pending_deletion` or `deletion_in_progress`.
     public var id: String
+    /// The status as people read it, such as `active`.
     public var name: String?
-
+    /// Creates a value with the given fields.
     public init(id: String, name: String? = nil) {
         self.id = id
         self.name = name

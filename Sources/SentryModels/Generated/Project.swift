@@ -8,19 +8,25 @@ public struct Project: Codable, Hashable, Sendable {
     public var id: String
     /// The project's slug, unique within its organization.
     public var slug: String
+    /// The project's display name.
     public var name: String
     /// The platform the project was created for, such as `javascript`.
     public var platform: String?
+    /// When the project was created.
     public var dateCreated: DateTime?
+    /// Whether the caller bookmarked the project.
     public var isBookmarked: Bool?
+    /// Whether the caller belongs to one of the project's teams.
     public var isMember: Bool?
+    /// Whether the caller can see the project.
     public var hasAccess: Bool?
+    /// The feature flags turned on for the project.
     public var features: [String]?
     /// When the project received its first event, if it has.
     public var firstEvent: DateTime?
     /// `active`, `disabled`, `pending_deletion` or `deletion_in_progress`.
     public var status: String?
-
+    /// Creates a value with the given fields.
     public init(id: String, slug: String, name: String, platform: String? = nil, dateCreated: DateTime? = nil, isBookmarked: Bool? = nil, isMember: Bool? = nil, hasAccess: Bool? = nil, features: [String]? = nil, firstEvent: DateTime? = nil, status: String? = nil) {
         self.id = id
         self.slug = slug

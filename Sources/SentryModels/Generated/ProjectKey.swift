@@ -20,14 +20,19 @@ public struct ProjectKey: Codable, Hashable, Sendable {
     public var isActive: Bool?
     /// The key's rate limit, or null when it has none.
     @AlwaysEncoded public var rateLimit: RateLimit?
+    /// The DSNs of the key, one for each way of sending events.
     public var dsn: ProjectKeyDSN
+    /// The JavaScript SDK version the loader serves.
     public var browserSdkVersion: BrowserSDKVersion?
+    /// The JavaScript SDK versions the loader can serve.
     public var browserSdk: BrowserSDK?
     /// When the key was created.
     @AlwaysEncoded public var dateCreated: DateTime?
+    /// The features the JavaScript loader turns on.
     public var dynamicSdkLoaderOptions: DynamicSDKLoaderOptions?
+    /// What the key is for; `user` for keys made by people.
     public var useCase: UseCase?
-
+    /// Creates a value with the given fields.
     public init(id: String, name: String, label: String, public: String, secret: String? = nil, projectId: Int, isActive: Bool? = nil, rateLimit: RateLimit? = nil, dsn: ProjectKeyDSN, browserSdkVersion: BrowserSDKVersion? = nil, browserSdk: BrowserSDK? = nil, dateCreated: DateTime? = nil, dynamicSdkLoaderOptions: DynamicSDKLoaderOptions? = nil, useCase: UseCase? = nil) {
         self.id = id
         self.name = name

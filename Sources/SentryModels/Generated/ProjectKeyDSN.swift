@@ -30,7 +30,7 @@ public struct ProjectKeyDSN: Codable, Hashable, Sendable {
     public var otlpTraces: String?
     /// Where OpenTelemetry (OTLP) logs are sent.
     public var otlpLogs: String?
-
+    /// Creates a value with the given fields.
     public init(public: String, secret: String? = nil, csp: String? = nil, security: String? = nil, minidump: String? = nil, nel: String? = nil, unreal: String? = nil, crons: String? = nil, cdn: String? = nil, playstation: String? = nil, integration: String? = nil, otlpTraces: String? = nil, otlpLogs: String? = nil) {
         self.`public` = `public`
         self.secret = secret

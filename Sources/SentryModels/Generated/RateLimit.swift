@@ -8,7 +8,7 @@ public struct RateLimit: Codable, Hashable, Sendable {
     public var window: Int
     /// How many events the key accepts in one window.
     public var count: Int
-
+    /// Creates a value with the given fields.
     public init(window: Int, count: Int) {
         self.window = window
         self.count = count

@@ -7,7 +7,9 @@ public enum Operations {}
 
 /// An HTTP method.
 public enum HTTPMethod: String, Sendable, Hashable {
+    /// `GET`, `PUT`, `POST`, `DELETE`: the methods of the API.
     case get = "GET", put = "PUT", post = "POST", delete = "DELETE"
+    /// The other methods OpenAPI allows.
     case options = "OPTIONS", head = "HEAD", patch = "PATCH", trace = "TRACE"
 }
 
@@ -45,6 +47,7 @@ extension APIOperation {
 }
 
 extension APIOperation where Body == NoBody {
+    /// No body is sent.
     public var body: NoBody? { nil }
 }
 
@@ -52,6 +55,7 @@ extension APIOperation where Body == NoBody {
 public struct Endpoint: Sendable, Hashable {
     /// The spec's `operationId`.
     public var operationID: String
+    /// The HTTP method.
     public var method: HTTPMethod
     /// The path with `{placeholders}`, as the spec writes it.
     public var pathTemplate: String
@@ -62,6 +66,7 @@ public struct Endpoint: Sendable, Hashable {
     /// The token scopes that allow the operation (any one of them suffices).
     public var requiredScopes: [String]
 
+    /// The facts, in the order the generated operations list them.
     public init(_ operationID: String, _ method: HTTPMethod, _ pathTemplate: String, success: Int, errors: [Int], scopes: [String]) {
         self.operationID = operationID
         self.method = method
@@ -74,14 +79,18 @@ public struct Endpoint: Sendable, Hashable {
 
 /// The absence of a body.
 public struct NoBody: Codable, Hashable, Sendable {
+    /// The absence of a body.
     public init() {}
 }
 
 /// A name and value for the query string or a header.
 public struct QueryItem: Hashable, Sendable {
+    /// The parameter's name, as the spec spells it (`per_page`).
     public var name: String
+    /// The value, not yet percent-encoded.
     public var value: String
 
+    /// A parameter with its value.
     public init(name: String, value: String) {
         self.name = name
         self.value = value
@@ -90,16 +99,44 @@ public struct QueryItem: Hashable, Sendable {
 
 /// A value that can be written into a URL.
 public protocol QueryValue {
+    /// The value as text for a URL, before percent-encoding.
     var queryValue: String { get }
 }
 
-extension String: QueryValue { public var queryValue: String { self } }
-extension Int: QueryValue { public var queryValue: String { String(self) } }
-extension Int32: QueryValue { public var queryValue: String { String(self) } }
-extension Int64: QueryValue { public var queryValue: String { String(self) } }
-extension Double: QueryValue { public var queryValue: String { String(self) } }
-extension Float: QueryValue { public var queryValue: String { String(self) } }
-extension Bool: QueryValue { public var queryValue: String { self ? "true" : "false" } }
+extension String: QueryValue {
+    /// The string itself.
+    public var queryValue: String { self }
+}
+
+extension Int: QueryValue {
+    /// The decimal digits.
+    public var queryValue: String { String(self) }
+}
+
+extension Int32: QueryValue {
+    /// The decimal digits.
+    public var queryValue: String { String(self) }
+}
+
+extension Int64: QueryValue {
+    /// The decimal digits.
+    public var queryValue: String { String(self) }
+}
+
+extension Double: QueryValue {
+    /// The shortest text that reads back as the same number.
+    public var queryValue: String { String(self) }
+}
+
+extension Float: QueryValue {
+    /// The shortest text that reads back as the same number.
+    public var queryValue: String { String(self) }
+}
+
+extension Bool: QueryValue {
+    /// `true` or `false`.
+    public var queryValue: String { self ? "true" : "false" }
+}
 
 extension QueryValue {
     /// The value as one path segment: everything but unreserved characters percent-encoded.
@@ -126,12 +163,16 @@ extension Array where Element == QueryItem {
 /// unchanged, so a value the server adds later never breaks decoding.
 public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, ExpressibleByStringLiteral,
     CustomStringConvertible, QueryValue where RawValue == String {
+    /// Any value, listed in the spec or not.
     init(rawValue: String)
 }
 
 extension OpenEnum {
+    /// The value a string literal spells: `let useCase: UseCase = "profiling"`.
     public init(stringLiteral value: String) { self.init(rawValue: value) }
+    /// The raw value.
     public var description: String { rawValue }
+    /// The raw value.
     public var queryValue: String { rawValue }
 }
 
@@ -139,7 +180,9 @@ extension OpenEnum {
 /// (`Nullable<T>?`): `nil` leaves the field out, `.null` sends `null` (for example to clear a
 /// setting), `.value(x)` sends `x`.
 public enum Nullable<Wrapped> {
+    /// `null`.
     case null
+    /// A value.
     case value(Wrapped)
 
     /// The value, or `nil` for `.null`.
@@ -184,8 +227,10 @@ extension KeyedDecodingContainer {
 /// to be null is written as `null` instead, and decodes as `nil` when `null` or absent.
 @propertyWrapper
 public struct AlwaysEncoded<Wrapped> {
+    /// The field's value; `nil` is written as `null`.
     public var wrappedValue: Wrapped?
 
+    /// Wraps a field's value.
     public init(wrappedValue: Wrapped?) { self.wrappedValue = wrappedValue }
 }
 
@@ -218,8 +263,10 @@ extension KeyedDecodingContainer {
 /// A date and time exactly as the server wrote it (RFC 3339). Kept as text so that a value
 /// round-trips unchanged and an unusual format never fails decoding; `date` parses it.
 public struct DateTime: Codable, Hashable, Sendable, CustomStringConvertible, QueryValue {
+    /// The text, exactly as the server sent it.
     public var rawValue: String
 
+    /// A date and time from its text, unchecked.
     public init(rawValue: String) { self.rawValue = rawValue }
 
     /// The RFC 3339 form of `date`, in UTC with fractional seconds.
@@ -242,18 +289,27 @@ public struct DateTime: Codable, Hashable, Sendable, CustomStringConvertible, Qu
             ?? (try? Date.ISO8601FormatStyle().parse(rawValue))
     }
 
+    /// The text.
     public var description: String { rawValue }
+    /// The text.
     public var queryValue: String { rawValue }
 }
 
 /// Any JSON value, for parts of the spec without a precise type.
 public enum JSONValue: Codable, Hashable, Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without a fraction that fits an `Int`.
     case integer(Int)
+    /// Any other number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {

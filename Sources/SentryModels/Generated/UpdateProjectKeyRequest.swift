@@ -10,9 +10,11 @@ public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable {
     public var isActive: Bool?
     /// A new rate limit, or null to remove the rate limit.
     public var rateLimit: Nullable<RateLimit>?
+    /// A new JavaScript SDK version for the loader.
     public var browserSdkVersion: BrowserSDKVersion?
+    /// Loader features to turn on or off; options not sent keep their value.
     public var dynamicSdkLoaderOptions: DynamicSDKLoaderOptions?
-
+    /// Creates a value with the given fields.
     public init(name: String? = nil, isActive: Bool? = nil, rateLimit: Nullable<RateLimit>? = nil, browserSdkVersion: BrowserSDKVersion? = nil, dynamicSdkLoaderOptions: DynamicSDKLoaderOptions? = nil) {
         self.name = name
         self.isActive = isActive

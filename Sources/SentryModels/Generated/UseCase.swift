@@ -5,11 +5,15 @@
 /// Spec: `#/components/schemas/UseCase`
 public struct UseCase: OpenEnum {
     public let rawValue: String
-
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// A key for an application's SDKs; the only kind ordinary callers see.
     public static let user: Self = "user"
+    /// Used by Sentry for profiling data.
     public static let profiling: Self = "profiling"
+    /// Used by Sentry to detect escalating issues.
     public static let escalatingIssues: Self = "escalating_issues"
+    /// Used by Sentry for crash reports it fetches from PlayStation (Tempest).
     public static let tempest: Self = "tempest"
+    /// Used by Sentry's demo mode.
     public static let demo: Self = "demo"
 }
