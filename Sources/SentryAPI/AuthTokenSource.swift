@@ -6,9 +6,13 @@ import Foundation
 /// 3. `SENTRY_AUTH_TOKEN` in a `.env` file in the current directory;
 /// 4. `token` under `[auth]` in `~/.sentryclirc` (sentry-cli's file).
 public enum AuthTokenSource: String, Sendable, Equatable {
+    /// An `authToken` passed in code (or `--auth-token`).
     case explicit
+    /// `SENTRY_AUTH_TOKEN` in the process environment.
     case environment
+    /// `SENTRY_AUTH_TOKEN` in `./.env`.
     case dotEnv = ".env"
+    /// `token` under `[auth]` in `~/.sentryclirc`.
     case sentryCLIRC = "~/.sentryclirc"
 
     /// The first token found, and where.

@@ -15,6 +15,7 @@ public struct SentryConfiguration: Sendable {
     public var retryBudget: Int
     /// The first backoff; it doubles on each retry, with jitter, up to `maximumBackoff`.
     public var initialBackoff: Duration
+    /// The longest backoff between two retries.
     public var maximumBackoff: Duration
     /// Requests in flight at once across the client; lowered when the server says
     /// `X-Sentry-Rate-Limit-ConcurrentLimit`.
@@ -22,6 +23,18 @@ public struct SentryConfiguration: Sendable {
     /// Debug logs of method, path, status, duration and retries (never headers or bodies).
     public var logger: Logger
 
+    /// A configuration with everything given; the defaults suit sentry.io.
+    ///
+    /// - Parameters:
+    ///   - authToken: the token sent as `Authorization: Bearer ...`.
+    ///   - baseURL: the Sentry host, without `/api/0`.
+    ///   - connectTimeout: time allowed to connect.
+    ///   - requestTimeout: time allowed for a whole request.
+    ///   - retryBudget: retries allowed for one request.
+    ///   - initialBackoff: the first wait before a retry.
+    ///   - maximumBackoff: the longest wait before a retry.
+    ///   - maximumConcurrentRequests: requests in flight at once.
+    ///   - logger: where debug logs of requests go.
     public init(
         authToken: Secret,
         baseURL: URL = SentryConfiguration.defaultBaseURL,
@@ -44,6 +57,7 @@ public struct SentryConfiguration: Sendable {
         self.logger = logger
     }
 
+    /// `https://sentry.io`.
     public static let defaultBaseURL = URL(string: "https://sentry.io")!
 
     /// A configuration from the usual places: the explicit token and URL when given, else the
@@ -63,8 +77,10 @@ public struct SentryConfiguration: Sendable {
 
 /// Sentry's data-storage regions, each with its own API host.
 public enum SentryRegion: String, Sendable, CaseIterable {
+    /// `us.sentry.io` and `de.sentry.io`.
     case us, de
 
+    /// The region's API host, such as `https://de.sentry.io`.
     public var baseURL: URL { URL(string: "https://\(rawValue).sentry.io")! }
 
     /// The base URL: an explicit URL, else the region's host, else `SENTRY_URL` (sentry-cli's
@@ -98,5 +114,6 @@ public enum SentryRegion: String, Sendable, CaseIterable {
 /// Something is missing or wrong in the configuration; nothing was sent.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equatable {
     public var description: String
+    /// An error with its sentence.
     public init(_ description: String) { self.description = description }
 }

@@ -7,24 +7,36 @@ import NIOPosix
 /// One HTTP exchange, independent of the HTTP library. A test can substitute its own
 /// transport; the client's retries, errors and logs stay the same.
 public protocol HTTPTransport: Sendable {
+    /// Sends one request and returns the response, whatever its status.
     func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse
+    /// Closes connections; called once, when the client is shut down.
     func shutdown() async throws
 }
 
+/// A request ready to send: the client has filled in the URL, headers and body.
 public struct TransportRequest: Sendable {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     public var method: String
+    /// The full URL, query included, percent-encoded.
     public var url: String
+    /// Headers in the order they are sent; `Authorization` among them.
     public var headers: [(name: String, value: String)]
+    /// The JSON body, if any.
     public var body: Data?
+    /// Time allowed for the whole exchange.
     public var timeout: Duration
 }
 
+/// A response as received.
 public struct TransportResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
     /// Header values by lowercased name (the first of repeated headers).
     public var headers: [String: String]
+    /// The whole body.
     public var body: Data
 
+    /// A response from its parts.
     public init(status: Int, headers: [String: String], body: Data) {
         self.status = status
         self.headers = headers
@@ -48,6 +60,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let loop: any EventLoop
     private let executor: EventLoopTaskExecutor
 
+    /// A transport with its own connection pool.
+    ///
+    /// - Parameter connectTimeout: time allowed to establish a connection.
     public init(connectTimeout: Duration) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
@@ -57,6 +72,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         executor = EventLoopTaskExecutor(loop)
     }
 
+    /// Sends one request over a pooled, kept-alive connection.
     public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         // Wait for the response on the connection's event loop: the future then resumes this
         // task at once, instead of waking a thread of the global pool for each step.
@@ -89,6 +105,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// Closes the connection pool.
     public func shutdown() async throws {
         try await client.shutdown()
     }

@@ -3,14 +3,21 @@ import SentryModels
 
 /// A list operation that Sentry pages with cursors.
 public protocol CursorPaginated: APIOperation where Response == [Element] {
+    /// The type of the listed items.
     associatedtype Element: Decodable & Sendable
+    /// Where the page starts (`nil`: the first page).
     var cursor: String? { get set }
+    /// How many items a page holds (at most 100).
     var perPage: Int? { get set }
 }
 
+/// Lists a project's keys across pages.
 extension Operations.ListProjectKeys: CursorPaginated { public typealias Element = ProjectKey }
+/// Lists an organization's keys across pages.
 extension Operations.ListOrganizationProjectKeys: CursorPaginated { public typealias Element = ProjectKey }
+/// Lists the caller's organizations across pages.
 extension Operations.ListOrganizations: CursorPaginated { public typealias Element = Organization }
+/// Lists an organization's projects across pages.
 extension Operations.ListOrganizationProjects: CursorPaginated { public typealias Element = Project }
 
 extension SentryClient {
@@ -34,6 +41,7 @@ public struct PagedItems<Operation: CursorPaginated>: AsyncSequence, Sendable {
         return Iterator(client: client, next: first)
     }
 
+    /// Fetches a page when the one before is used up.
     public struct Iterator: AsyncIteratorProtocol {
         let client: SentryClient
         var next: Operation?

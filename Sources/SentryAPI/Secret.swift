@@ -8,6 +8,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     CustomReflectable, ExpressibleByStringLiteral {
     private let value: String
 
+    /// Wraps a secret value.
     public init(_ value: String) { self.value = value }
 
     public init(stringLiteral value: String) { self.value = value }

@@ -17,6 +17,7 @@ import Synchronization
 ///     organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Web")))
 /// ```
 public final class SentryClient: Sendable {
+    /// How the client connects, authenticates and retries.
     public let configuration: SentryConfiguration
     let transport: any HTTPTransport
     let limiter: ConcurrencyLimiter
@@ -26,7 +27,11 @@ public final class SentryClient: Sendable {
     /// that would be refused waits for the window to reset instead of costing a 429.
     private let windows = Mutex<[String: (remaining: Int, reset: Date)]>([:])
 
-    /// - Parameter transport: the HTTP layer; async-http-client unless a test gives another.
+    /// A client; it opens connections when the first request is sent.
+    ///
+    /// - Parameters:
+    ///   - configuration: the token, host, timeouts and retry budget.
+    ///   - transport: the HTTP layer; async-http-client unless a test gives another.
     public init(configuration: SentryConfiguration, transport: (any HTTPTransport)? = nil) {
         self.configuration = configuration
         self.transport = transport ?? AsyncHTTPClientTransport(connectTimeout: configuration.connectTimeout)

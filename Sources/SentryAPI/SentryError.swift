@@ -35,12 +35,15 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
 
     /// One field's messages from a 400, with the path to the field (`["rateLimit", "window"]`).
     public struct FieldError: Hashable, Sendable, CustomStringConvertible {
+        /// The field's path, outermost first (`["rateLimit", "window"]`).
         public var path: [String]
+        /// What the server said about the field.
         public var messages: [String]
 
         public var description: String { "\(path.joined(separator: ".")): \(messages.joined(separator: " "))" }
     }
 
+    /// What went wrong: switch on it.
     public var kind: Kind
     /// The operation, e.g. `createProjectKey`.
     public var operationID: String

@@ -16,6 +16,7 @@ public struct ClientKey: Sendable {
     /// except that the legacy DSN with the key's secret is a `Secret`.
     @dynamicMemberLookup
     public struct DSN: Sendable, Equatable {
+        /// The DSN with the secret key, for legacy SDKs; `nil` when the server does not send it.
         public let secret: Secret?
         private let addresses: ProjectKeyDSN
 
@@ -26,6 +27,7 @@ public struct ClientKey: Sendable {
             self.addresses = addresses
         }
 
+        /// Every other DSN of the key (`dsn.public`, `dsn.csp`, `dsn.otlpTraces`, ...).
         public subscript<Value>(dynamicMember keyPath: KeyPath<ProjectKeyDSN, Value>) -> Value {
             addresses[keyPath: keyPath]
         }
@@ -33,18 +35,29 @@ public struct ClientKey: Sendable {
 
     /// The key's id (on sentry.io, its public key).
     public let id: String
+    /// The key's name.
     public let name: String
+    /// The key's label (Sentry stores the name here too).
     public let label: String
+    /// The public key, part of every DSN.
     public let `public`: String
     /// The secret half of the key (legacy SDKs only).
     public let secret: Secret?
+    /// The numeric id of the key's project.
     public let projectId: Int
+    /// Whether the key accepts events.
     public let isActive: Bool
+    /// The key's rate limit, if it has one.
     public let rateLimit: RateLimit?
+    /// The key's DSNs.
     public let dsn: DSN
+    /// The JavaScript SDK version the loader serves.
     public let browserSdkVersion: String?
+    /// The JavaScript SDK versions the loader can serve.
     public let browserSdk: BrowserSDK?
+    /// When the key was created.
     public let dateCreated: DateTime?
+    /// The features the JavaScript loader turns on.
     public let dynamicSdkLoaderOptions: DynamicSDKLoaderOptions?
     /// True for a key a `.plan` run would create: it has no server values yet.
     public let isPlanned: Bool
@@ -54,10 +67,16 @@ public struct ClientKey: Sendable {
     /// - Parameters:
     ///   - id: the key's id in the stack; unique per stack.
     ///   - name: at most 64 characters; `<app>-<stage>-<id>` when omitted.
+    ///   - project: the slug of the project that owns the key.
+    ///   - organization: the id or slug of the project's organization.
     ///   - rateLimit: events per window (0...86400 seconds); `nil` removes a rate limit.
     ///   - useCase: honoured by Sentry for superusers only.
     ///   - authToken: overrides the environment's token for this key.
     ///   - adopt: with no state yet, take over an existing key of the same name.
+    ///   - isActive: whether the key accepts events.
+    ///   - browserSdkVersion: the JavaScript SDK version the loader serves; Sentry's default when `nil`.
+    ///   - dynamicSdkLoaderOptions: loader features to turn on or off; unset ones are left alone.
+    ///   - stack: the stack the key belongs to; the current one when `nil`.
     public init(
         _ id: String, name: String? = nil, project: String, organization: String,
         rateLimit: RateLimit? = nil, useCase: UseCase? = nil, authToken: Secret? = nil, adopt: Bool = false,

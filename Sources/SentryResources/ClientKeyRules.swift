@@ -7,6 +7,7 @@ public struct InvalidProp: Error, Sendable, Hashable, CustomStringConvertible {
     /// The rule it breaks, as a sentence fragment (`must be between 0 and 86400`).
     public var rule: String
 
+    /// An error naming the field and the rule it breaks.
     public init(field: String, rule: String) {
         self.field = field
         self.rule = rule
@@ -18,7 +19,9 @@ public struct InvalidProp: Error, Sendable, Hashable, CustomStringConvertible {
 /// Sentry's limits on client keys, checked on the client so that bad input never costs a
 /// request (the server enforces the same rules, see `Spec/sentry.yaml`).
 public enum ClientKeyRules {
+    /// The longest name Sentry accepts.
     public static let maximumNameLength = 64
+    /// The rate-limit windows Sentry accepts, in seconds (up to one day).
     public static let rateLimitWindowRange = 0...86_400
 
     /// Checks the props a client key is declared with; returns every problem, in prop order.

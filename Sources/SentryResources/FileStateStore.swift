@@ -11,6 +11,11 @@ public struct FileStateStore: StateStore {
     public let root: URL
     private let logger: Logger
 
+    /// A store under `root`.
+    ///
+    /// - Parameters:
+    ///   - root: the state directory; `SENTRY_SDK_STATE_DIR`, else `.sentry-sdk` in the current directory.
+    ///   - logger: where warnings about loose permissions go.
     public init(root: URL? = nil, logger: Logger = Logger(label: "sentry-sdk.state")) {
         self.root = root ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["SENTRY_SDK_STATE_DIR"] ?? ".sentry-sdk")
         self.logger = logger

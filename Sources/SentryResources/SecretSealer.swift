@@ -7,16 +7,20 @@ import Synchronization
 /// A secret as it is stored at rest: AES-256-GCM, under a key derived from a password by
 /// scrypt. Everything needed to open it, but the password, is stored with it.
 public struct SealedSecret: Codable, Sendable, Equatable {
+    /// How it was sealed: `AES-256-GCM/scrypt`.
     public var algorithm: String
     /// scrypt's salt, base64.
     public var salt: String
     /// scrypt's cost parameters: N (rounds), r (block size), p (parallelism).
     public var rounds: Int
+    /// scrypt's block size (`r`).
     public var blockSize: Int
+    /// scrypt's parallelism (`p`).
     public var parallelism: Int
     /// Nonce, ciphertext and tag, base64.
     public var box: String
 
+    /// The algorithm new secrets are sealed with.
     public static let currentAlgorithm = "AES-256-GCM/scrypt"
 }
 
@@ -39,7 +43,11 @@ public final class SecretSealer: Sendable {
     private let salt: Data
     private let keys = Mutex<[Data: SymmetricKey]>([:])
 
-    /// - Parameter rounds: scrypt's N, a power of two (2^15 by default; tests may use less).
+    /// A sealer for one password.
+    ///
+    /// - Parameters:
+    ///   - password: the password keys are derived from; must not be empty.
+    ///   - rounds: scrypt's N, a power of two (2^15 by default; tests may use less).
     public init(password: Secret, rounds: Int = 1 << 15) throws(SecretSealerError) {
         guard !password.isBlank else { throw SecretSealerError("The password for sealing secrets is empty: set \(Self.environmentVariable) to a non-empty value.") }
         guard rounds >= 2, rounds & (rounds - 1) == 0 else { throw SecretSealerError("scrypt rounds must be a power of two (got \(rounds)).") }
@@ -56,6 +64,7 @@ public final class SecretSealer: Sendable {
         return try SecretSealer(password: Secret(value))
     }
 
+    /// Seals a secret under a fresh salt and nonce.
     public func seal(_ secret: Secret) throws(SecretSealerError) -> SealedSecret {
         let key = try key(salt: salt, rounds: rounds, blockSize: 8, parallelism: 1)
         do {
@@ -72,6 +81,7 @@ public final class SecretSealer: Sendable {
         }
     }
 
+    /// Opens a sealed secret; fails when the password or the data is not the one it was sealed with.
     public func open(_ sealed: SealedSecret) throws(SecretSealerError) -> Secret {
         guard sealed.algorithm == SealedSecret.currentAlgorithm,
               let salt = Data(base64Encoded: sealed.salt), let combined = Data(base64Encoded: sealed.box)

@@ -24,8 +24,24 @@ public actor Stack {
 
     /// What a run did (or, in `.plan`, would do) to one resource.
     public struct Change: Sendable, Equatable, CustomStringConvertible {
-        public enum Action: String, Sendable { case create, update, replace, delete, adopt, noChange = "no change" }
+        /// What happened to a resource.
+        public enum Action: String, Sendable {
+            /// A new key was created.
+            case create
+            /// A key was changed in place.
+            case update
+            /// A key was created anew (its organization or project changed) and the old one deleted.
+            case replace
+            /// A key the stack no longer declares was deleted.
+            case delete
+            /// An existing key of that name was taken over.
+            case adopt
+            /// The key was as declared.
+            case noChange = "no change"
+        }
+        /// The resource's id in the stack.
         public var resource: String
+        /// What was done.
         public var action: Action
         /// For updates: `field: old -> new`, without secrets.
         public var fields: [String]
@@ -40,8 +56,11 @@ public actor Stack {
         }
     }
 
+    /// The application the stack belongs to (`shop`).
     public nonisolated let app: String
+    /// The stage (`prod`, `staging`, a developer's name).
     public nonisolated let stage: String
+    /// Whether runs change anything.
     public nonisolated let mode: Mode
     let store: any StateStore
     let sealer: SecretSealer?
@@ -57,10 +76,16 @@ public actor Stack {
     private var projectKeys: [String: [ProjectKey]] = [:]
     private(set) var changes: [Change] = []
 
+    /// A stack; nothing is read or sent until it runs.
+    ///
     /// - Parameters:
+    ///   - app: the application's name; with `stage`, it names the state and the lock.
+    ///   - stage: the stage, such as `prod`.
+    ///   - mode: `.apply` changes things; `.plan` only reports what would change.
     ///   - store: where state lives; files under `.sentry-sdk/<app>/<stage>/` by default.
     ///   - password: seals key secrets in state; `SENTRY_SDK_PASSWORD` when `nil`. Without one,
     ///     secrets are not stored and are read from the server when asked for.
+    ///   - logger: where the stack reports what it does.
     ///   - configuration: the API configuration for a given auth token (`nil`: the usual
     ///     sources); `SentryConfiguration.resolve` by default.
     public init(
@@ -121,8 +146,6 @@ public actor Stack {
                 try await store.write(record, app: app, stage: stage)
             }
         }
-        records = [:]
-        loaded = false
         return removed
     }
 
@@ -130,6 +153,13 @@ public actor Stack {
     /// closes the API clients.
     private func locked(_ timeout: Duration, _ body: () async throws -> Void) async throws {
         let lock = try await store.lock(app: app, stage: stage, timeout: timeout)
+        // Each run starts afresh from the stored state, which another process may have changed
+        // since this stack's last run.
+        declared = []
+        changes = []
+        projectKeys = [:]
+        records = [:]
+        loaded = false
         do {
             try await body()
         } catch {

@@ -15,6 +15,7 @@ public struct ResourceRecord: Codable, Sendable, Equatable {
     /// Secret outputs, sealed; absent when no password is configured.
     public var secrets: [String: SealedSecret]
 
+    /// A record with its fields.
     public init(id: String, type: String, order: Int, attributes: [String: JSONValue] = [:], secrets: [String: SealedSecret] = [:]) {
         self.id = id
         self.type = type
@@ -40,11 +41,13 @@ public protocol StateStore: Sendable {
 
 /// A held stack lock.
 public protocol StateLock: Sendable {
+    /// Releases the lock; safe to call more than once.
     func release() async
 }
 
 /// A problem with stored state, in one sentence.
 public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+    /// An error with its sentence.
     public init(_ description: String) { self.description = description }
 }

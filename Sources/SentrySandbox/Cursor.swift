@@ -3,10 +3,14 @@
 /// For key lists `value` is a row id (keys are ordered newest first), `offset` counts rows to
 /// skip past `value`, and `isPrevious` tells the direction.
 public struct Cursor: Sendable, Hashable, CustomStringConvertible {
+    /// The sort value the page starts at (a row id).
     public var value: Int
+    /// Rows with that value to skip.
     public var offset: Int
+    /// Whether the cursor points backwards.
     public var isPrevious: Bool
 
+    /// A cursor from its parts.
     public init(value: Int, offset: Int, isPrevious: Bool) {
         self.value = value
         self.offset = offset

@@ -8,6 +8,7 @@ import SentryModels
 /// `Sandbox` is the engine: it answers `SandboxRequest`s directly, which is how tests of the
 /// rules run fast. `SandboxServer` puts it on a loopback port for real HTTP clients.
 public actor Sandbox {
+    /// What the sandbox was started with.
     public nonisolated let configuration: SandboxConfiguration
     var store: SandboxStore
     private var tokens: [String: SandboxToken]
@@ -53,6 +54,7 @@ public actor Sandbox {
     /// Every request answered so far, oldest first.
     public func requestLog() -> [LoggedRequest] { log }
 
+    /// Empties the request log.
     public func clearRequestLog() { log.removeAll() }
 
     /// Adds an organization and project (as `--org`/`--project` do at start).

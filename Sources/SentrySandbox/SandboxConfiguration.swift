@@ -2,15 +2,19 @@ import Foundation
 
 /// An auth token the sandbox accepts, with the scopes it grants.
 public struct SandboxToken: Sendable, Hashable {
+    /// Every scope the key, organization and project operations check.
     public static let allScopes: Set<String> = [
         "org:read", "org:write", "org:admin", "project:read", "project:write", "project:admin",
     ]
 
+    /// The token's text, as sent in `Authorization: Bearer ...`.
     public var value: String
+    /// The scopes granted (`project:write`, ...).
     public var scopes: Set<String>
     /// Superusers see and create keys of Sentry's internal use cases (`useCase` other than `user`).
     public var isSuperuser: Bool
 
+    /// A token; by default with every scope and no superuser rights.
     public init(_ value: String, scopes: Set<String> = SandboxToken.allScopes, isSuperuser: Bool = false) {
         self.value = value
         self.scopes = scopes
@@ -25,6 +29,7 @@ public struct SandboxRateLimit: Sendable, Hashable {
     /// Window length in seconds.
     public var window: Int
 
+    /// A limit of `requests` per `window` seconds.
     public init(requests: Int, window: Int = 1) {
         self.requests = requests
         self.window = window
@@ -38,6 +43,7 @@ public struct SandboxRateLimit: Sendable, Hashable {
 public struct SandboxConfiguration: Sendable {
     /// Organization slug -> project slugs, created at start when missing.
     public var seed: [(organization: String, projects: [String])]
+    /// The tokens accepted; requests without one of them get 401.
     public var tokens: [SandboxToken]
     /// Where DSNs point; `{organization_id}` is replaced by the organization's numeric id.
     public var ingestURL: String
@@ -51,6 +57,7 @@ public struct SandboxConfiguration: Sendable {
     /// The clock, replaceable in tests of rate limits.
     public var now: @Sendable () -> Date
 
+    /// A configuration; each parameter is the property of the same name.
     public init(
         seed: [(organization: String, projects: [String])] = [],
         tokens: [SandboxToken] = [],

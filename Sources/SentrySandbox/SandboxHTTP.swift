@@ -3,14 +3,18 @@ import SentryModels
 
 /// One HTTP request as the sandbox sees it, independent of the server that received it.
 public struct SandboxRequest: Sendable {
+    /// The HTTP method, uppercased.
     public var method: String
     /// The path without the query, e.g. `/api/0/projects/my-org/web/keys/`.
     public var path: String
+    /// The query parameters, decoded, in order.
     public var query: [QueryItem]
     /// Header values by lowercased name.
     public var headers: [String: String]
+    /// The body, as received.
     public var body: Data
 
+    /// A request from its parts; header names are lowercased.
     public init(method: String, path: String, query: [QueryItem] = [], headers: [String: String] = [:], body: Data = Data()) {
         self.method = method.uppercased()
         self.path = path
@@ -36,10 +40,13 @@ public struct SandboxResponse: Sendable {
         case dropConnection
     }
 
+    /// The HTTP status code.
     public var status: Int
     /// Headers in the order they are sent.
     public var headers: [(name: String, value: String)]
+    /// The body, usually JSON.
     public var body: Data
+    /// Whether to answer or to drop the connection.
     public var delivery: Delivery = .respond
     /// Wait this long before delivering (a scripted delay).
     public var delay: Duration?
@@ -71,10 +78,13 @@ public struct SandboxResponse: Sendable {
 
 /// One line of the sandbox's request log.
 public struct LoggedRequest: Sendable, Hashable {
+    /// The HTTP method.
     public var method: String
+    /// The path, without the query.
     public var path: String
     /// The query string, without `?`.
     public var query: String
+    /// The status answered (or that would have been, for a dropped connection).
     public var status: Int
     /// The spec's `operationId`, when the request matched an operation.
     public var operationID: String?

@@ -15,9 +15,11 @@ import SentryModels
 /// await server.stop()
 /// ```
 public final class SandboxServer: Sendable {
+    /// The sandbox the server answers for.
     public let sandbox: Sandbox
     /// The port the server listens on (the one asked for, or the free one picked for port 0).
     public let port: Int
+    /// The address the server listens on.
     public let host: String
     private let task: Task<Void, any Error>
 
@@ -32,7 +34,11 @@ public final class SandboxServer: Sendable {
     }
 
     /// Starts listening; returns once the port is bound.
-    /// - Parameter port: 0 picks any free port.
+    ///
+    /// - Parameters:
+    ///   - sandbox: the sandbox that answers the requests.
+    ///   - host: the address to listen on; loopback by default.
+    ///   - port: 0 picks any free port.
     public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0) async throws -> SandboxServer {
         let (bound, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "sentry-sandbox")

@@ -5,44 +5,72 @@ import Foundation
 /// Rows carry integer ids like Sentry's database rows: keys are listed by descending id, and
 /// page cursors are built from those ids.
 public struct SandboxStore: Codable, Sendable, Equatable {
+    /// An organization.
     public struct Organization: Codable, Sendable, Equatable {
+        /// The row id (the API shows it as a string).
         public var id: Int
+        /// The slug, unique across the sandbox.
         public var slug: String
+        /// The display name.
         public var name: String
+        /// When it was created.
         public var dateCreated: Date
     }
 
+    /// A project.
     public struct Project: Codable, Sendable, Equatable {
+        /// The row id (the API shows it as a string).
         public var id: Int
+        /// The row id of its organization.
         public var organizationID: Int
+        /// The slug, unique within its organization.
         public var slug: String
+        /// The display name.
         public var name: String
+        /// The platform it was created for, if any.
         public var platform: String?
+        /// When it was created.
         public var dateCreated: Date
     }
 
+    /// A client key.
     public struct Key: Codable, Sendable, Equatable {
         /// The row id: ordering and cursors. Not shown by the API.
         public var id: Int
+        /// The row id of its project.
         public var projectID: Int
+        /// The public key (32 hex characters); also the key's id in the API.
         public var publicKey: String
+        /// The secret key (32 hex characters).
         public var secretKey: String
+        /// The key's name.
         public var label: String
+        /// Whether the key accepts events.
         public var isActive: Bool
+        /// The rate-limit window in seconds, if a limit is set.
         public var rateLimitWindow: Int?
+        /// The events allowed per window, if a limit is set.
         public var rateLimitCount: Int?
+        /// What the key is for (`user` unless a superuser said otherwise).
         public var useCase: String
+        /// The JavaScript SDK version the loader serves, when set.
         public var browserSdkVersion: String?
+        /// The loader options set on the key.
         public var loaderOptions: [String: Bool]
+        /// When it was created.
         public var dateCreated: Date
     }
 
+    /// Every organization.
     public var organizations: [Organization] = []
+    /// Every project.
     public var projects: [Project] = []
+    /// Every key, internal use cases included.
     public var keys: [Key] = []
     /// The last row id handed out, shared by all kinds of rows (ids never repeat).
     public var lastID = 0
 
+    /// An empty store.
     public init() {}
 
     mutating func nextID() -> Int {

@@ -110,6 +110,19 @@ struct World {
         #expect(await world.requests() == ["listProjectKeys": 2])
     }
 
+    @Test func oneStackRunsAgainAndAgain() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let stack = try world.stack()
+        let first = try await stack.run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
+        let second = try await stack.run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
+        let third = try await stack.run { _ = try await ClientKey("web", name: "Web v2", project: "my-project", organization: "my-org") }
+        #expect(first.map(\.action) == [.create])
+        #expect(second.map(\.action) == [.noChange], "each run reports its own changes, not the ones before")
+        #expect(third.map(\.action) == [.update])
+        #expect(try await world.serverKeys().map(\.name) == ["Web v2"])
+    }
+
     @Test func changesAreUpdatesInPlaceWithOnlyTheChangedFields() async throws {
         let world = try await World()
         defer { Task { await world.close() } }
