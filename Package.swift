@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Documentation: `swift package generate-documentation` (checked in .ci/run).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Generated inputs (with seeds and shrinking) for the fuzz tests of the parsers.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // Only the validator is used (in tests); external reference loading is not needed.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
     ],
@@ -94,6 +96,20 @@ let package = Package(
             ]
         ),
 
+        // Random stack operations under random faults, checking the SDK's promises after each
+        // step: `swift run Soak --operations 2000` (CI) or 50000 (by hand).
+        .executableTarget(
+            name: "Soak",
+            dependencies: [
+                "SentryAPI", "SentryResources", "SentrySandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Soak"
+        ),
+
+        // One stack run in a process of its own, for the tests that run two at once or kill one.
+        .executableTarget(name: "StackRunner", dependencies: ["SentryAPI", "SentryResources"], path: "Tests/StackRunner"),
+
         // What the test targets share (running processes, finding built products).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
@@ -114,9 +130,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
-        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentrySandbox", "TestSupport"]),
+        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentrySandbox", "TestSupport", "StackRunner"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
         .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandbox", "TestSupport"]),
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["SentryAPI", "GeneratorCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Corpus"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

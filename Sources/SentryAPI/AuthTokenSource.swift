@@ -63,7 +63,10 @@ enum DotEnv {
             } else if let comment = value.range(of: " #") {
                 value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
             }
-            guard !name.isEmpty else { continue }
+            // A name is a shell variable's: letters, digits, `_` and `.`, not starting with a digit.
+            guard let first = name.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first),
+                  name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == ".") })
+            else { continue }
             values[name] = value
         }
         return values
@@ -85,6 +88,7 @@ enum INI {
             guard let equals = line.firstIndex(of: "=") else { continue }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty else { continue }
             sections[section, default: [:]][key] = value
         }
         return sections

@@ -38,6 +38,10 @@ struct LinkHeader: Equatable {
                 segment = segment[end...]
                 guard let equals = pair.firstIndex(of: "=") else { continue }
                 let name = pair[..<equals].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+                // A parameter's name is a token (`rel`, `results`, `cursor`); anything else is
+                // the debris of a broken value, and is dropped rather than guessed at.
+                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) })
+                else { continue }
                 var value = pair[pair.index(after: equals)...].trimmingCharacters(in: .whitespacesAndNewlines)
                 if value.hasSuffix(",") { value.removeLast() }
                 if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }

@@ -13,6 +13,8 @@ public actor Sandbox {
     var store: SandboxStore
     private var tokens: [String: SandboxToken]
     private var faults: [(operationID: String?, fault: SandboxFault, remaining: Int)] = []
+    /// How many requests a fault has been applied to, since the start.
+    public private(set) var faultsApplied = 0
     private var log: [LoggedRequest] = []
     private var windows: [String: (start: Int, count: Int)] = [:]
     /// Set by the server once it knows its address, for `Link` headers.
@@ -122,6 +124,7 @@ public actor Sandbox {
             return dispatch(request, route: route, token: token)
         }
         let fault = faults[index].fault
+        faultsApplied += 1
         faults[index].remaining -= 1
         if faults[index].remaining <= 0 { faults.remove(at: index) }
 

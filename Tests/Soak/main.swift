@@ -1,0 +1,297 @@
+import Foundation
+import Logging
+import SentryAPI
+import SentryResources
+import SentrySandbox
+import Synchronization
+
+// Random sequences of stack operations against the sandbox, with random faults, checking the
+// SDK's promises after every step:
+//
+// - no duplicate key, ever;
+// - once a step succeeds, the server and the stack's state match what is declared;
+// - a step that fails leaves state the next run repairs (a run without faults follows each
+//   failure and must succeed and match);
+// - no secret (key secrets, the token, the password) in any log line, error or state file.
+//
+// Usage: swift run Soak [--operations N] [--seed S] [--minimum-faults F]
+// The seed is printed first; the same seed replays the same operations and faults.
+
+struct Options {
+    var operations = 2_000
+    var seed = UInt64.random(in: 1...UInt64(UInt32.max))
+    var minimumFaults = 0
+
+    init(_ arguments: [String]) {
+        var index = 1
+        while index + 1 < arguments.count {
+            let value = arguments[index + 1]
+            switch arguments[index] {
+            case "--operations": operations = Int(value) ?? operations
+            case "--seed": seed = UInt64(value) ?? seed
+            case "--minimum-faults": minimumFaults = Int(value) ?? minimumFaults
+            default: fatalError("unknown option \(arguments[index]); usage: Soak [--operations N] [--seed S] [--minimum-faults F]")
+            }
+            index += 2
+        }
+    }
+}
+
+/// SplitMix64: small, fast, and the same sequence for the same seed on every platform.
+struct Random {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
+}
+
+/// Every log line of the run, to look for secrets in.
+final class LogLines: Sendable {
+    let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+struct CollectingHandler: LogHandler {
+    let sink: LogLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let all = metadata.merging(extra ?? [:]) { _, new in new }
+        sink.append("\(level) \(message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+    }
+}
+
+struct Props: Equatable {
+    var name: String
+    var rateLimit: RateLimit?
+    var isActive: Bool
+    var adopt = false
+}
+
+let options = Options(CommandLine.arguments)
+print("soak: seed \(options.seed), \(options.operations) operations (replay with --seed \(options.seed))")
+var random = Random(state: options.seed)
+
+let token = "soak-token-7f3c91"
+let password = "soak-password-2b8e"
+let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(token)]))
+let server = try await SandboxServer.start(sandbox)
+let url = URL(string: server.url)!
+let logs = LogLines()
+let logger = Logger(label: "soak") { _ in CollectingHandler(sink: logs) }
+let stateRoot = FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(options.seed)-\(UUID().uuidString)")
+defer { try? FileManager.default.removeItem(at: stateRoot) }
+let requestTimeout = Duration.milliseconds(250)
+
+func configuration(_ explicit: Secret?) -> SentryConfiguration {
+    SentryConfiguration(authToken: explicit ?? Secret(token), baseURL: url, connectTimeout: .seconds(2), requestTimeout: requestTimeout,
+                        retryBudget: 8, initialBackoff: .milliseconds(2), maximumBackoff: .milliseconds(20), logger: logger)
+}
+
+// One stack for the whole soak: every run starts from the stored state, as a new process
+// would, and the sealer derives its key (scrypt, slow on purpose) once.
+let soakStack = try Stack(app: "soak", stage: "run", store: FileStateStore(root: stateRoot, logger: logger), password: Secret(password),
+                          logger: logger, configuration: { configuration($0) })
+func stack() -> Stack { soakStack }
+
+let checker = SentryClient(configuration: configuration(nil))
+var secretsSeen: Set<String> = [token, password]
+var violations: [String] = []
+var errorTexts: [String] = []
+
+@MainActor func serverKeys() async throws -> [ProjectKey] {
+    var keys: [ProjectKey] = []
+    for try await key in checker.items(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web")) { keys.append(key) }
+    return keys
+}
+
+/// The promises, checked with no fault pending.
+@MainActor func check(_ desired: [String: Props], after step: Int, _ what: String) async throws {
+    let keys = try await serverKeys()
+    for key in keys {
+        if let secret = key.secret { secretsSeen.insert(secret) }
+        if let dsn = key.dsn.secret { secretsSeen.insert(dsn) }
+    }
+    func violation(_ text: String) { violations.append("step \(step) (\(what)): \(text)") }
+    let names = keys.map(\.name)
+    let duplicates = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+    if !duplicates.isEmpty { violation("duplicate keys \(duplicates)") }
+    if Set(names) != Set(desired.values.map(\.name)) {
+        violation("server has \(names.sorted()), declared \(desired.values.map(\.name).sorted())")
+    }
+    let byName = Dictionary(keys.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    for (id, props) in desired {
+        guard let key = byName[props.name] else { continue }
+        if key.rateLimit != props.rateLimit { violation("\(id): rate limit \(String(describing: key.rateLimit)), declared \(String(describing: props.rateLimit))") }
+        if key.isActive != props.isActive { violation("\(id): active \(String(describing: key.isActive)), declared \(props.isActive)") }
+    }
+    let records = try await FileStateStore(root: stateRoot).records(app: "soak", stage: "run")
+    if Set(records.map(\.id)) != Set(desired.keys) {
+        violation("state has \(records.map(\.id).sorted()), declared \(desired.keys.sorted())")
+    }
+    for record in records {
+        guard case .string(let keyId)? = record.attributes["keyId"], let props = desired[record.id] else { continue }
+        if byName[props.name]?.id != keyId { violation("\(record.id): state points at \(keyId), the server's key is \(byName[props.name]?.id ?? "missing")") }
+    }
+}
+
+/// Makes a change on the server behind the SDK's back (no fault is pending when it runs).
+@MainActor func drift(_ keyId: String, delete: Bool, rename: String?) async {
+    let path = "/api/0/projects/my-org/web/keys/\(keyId)/"
+    let headers = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+    if delete {
+        _ = await sandbox.handle(SandboxRequest(method: "DELETE", path: path, headers: headers))
+    } else {
+        let body = rename.map { #"{"name": "\#($0)"}"# } ?? #"{"isActive": false, "rateLimit": {"window": 60, "count": 7}}"#
+        _ = await sandbox.handle(SandboxRequest(method: "PUT", path: path, headers: headers, body: Data(body.utf8)))
+    }
+}
+
+func declare(_ desired: [String: Props]) -> @Sendable () async throws -> Void {
+    let keys = desired.sorted { $0.key < $1.key }
+    return {
+        for (id, props) in keys {
+            _ = try await ClientKey(id, name: props.name, project: "web", organization: "my-org", rateLimit: props.rateLimit,
+                                    adopt: props.adopt, isActive: props.isActive)
+        }
+    }
+}
+
+let faultKinds: [SandboxFault] = [
+    .status(500), .status(502), .status(503), .rateLimited(resetAfter: 0), .rateLimited(resetAfter: 0),
+    .delay(requestTimeout + .milliseconds(150)), .dropBeforeApplying, .dropAfterApplying, .malformedBody,
+]
+let faultTargets: [String?] = [nil, nil, "createProjectKey", "updateProjectKey", "deleteProjectKey", "listProjectKeys"]
+
+/// The state files as they are now (secrets must not be in them at any point).
+func readStateFiles() -> [String] {
+    (FileManager.default.enumerator(at: stateRoot, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? [])
+        .filter { !$0.hasDirectoryPath }.compactMap { try? String(contentsOf: $0, encoding: .utf8) }
+}
+var stateTexts: Set<String> = []
+
+var desired: [String: Props] = [:]
+var counter = 0
+var failures = 0
+var operationCounts: [String: Int] = [:]
+let started = ContinuousClock.now
+
+for step in 1...options.operations {
+    // The operation: a change to what is declared, or to the server behind the SDK's back.
+    var next = desired
+    var operation: String
+    let ids = next.keys.sorted()
+    counter += 1
+    switch random.below(100) {
+    case 0..<18 where next.count < 8:
+        operation = "add"
+        next["k\(counter)"] = Props(name: "Key \(counter)", rateLimit: random.chance(50) ? RateLimit(window: 60 * (1 + random.below(60)), count: 1 + random.below(5000)) : nil,
+                                   isActive: random.chance(85))
+    case 0..<30 where !ids.isEmpty:
+        operation = "change props"
+        let id = random.pick(ids)
+        next[id]!.rateLimit = RateLimit(window: 60 * (1 + random.below(60)), count: 1 + random.below(5000))
+        next[id]!.isActive.toggle()
+    case 30..<42 where !ids.isEmpty:
+        operation = "rename"
+        next[random.pick(ids)]!.name = "Key \(counter) renamed"
+    case 42..<50 where !ids.isEmpty:
+        operation = "clear rate limit"
+        next[random.pick(ids)]!.rateLimit = nil
+    case 50..<56 where !ids.isEmpty:
+        operation = "deactivate"
+        next[random.pick(ids)]!.isActive = false
+    case 56..<64 where !ids.isEmpty:
+        operation = "remove"
+        next[random.pick(ids)] = nil
+    case 64..<72 where next.count < 8:
+        operation = "adopt"
+        let name = "Adopted \(counter)"
+        _ = await sandbox.handle(SandboxRequest(method: "POST", path: "/api/0/projects/my-org/web/keys/",
+                                                headers: ["Authorization": "Bearer \(token)"], body: Data(#"{"name": "\#(name)"}"#.utf8)))
+        next["a\(counter)"] = Props(name: name, rateLimit: nil, isActive: true, adopt: true)
+    case 72..<82 where !ids.isEmpty:
+        operation = "drift"
+        let id = random.pick(ids)
+        if let key = try await serverKeys().first(where: { $0.name == next[id]!.name }) {
+            let kind = random.below(3)
+            await drift(key.id, delete: kind == 0, rename: kind == 1 ? "Changed by hand \(counter)" : nil)
+        }
+    case 82..<87:
+        operation = "destroy"
+        next = [:]
+    default:
+        operation = "deploy"
+    }
+    operationCounts[operation, default: 0] += 1
+
+    // Faults for this step.
+    var delayed = false
+    for _ in 0..<random.below(3) {
+        let fault = random.pick(faultKinds)
+        if case .delay = fault { delayed = true }
+        await sandbox.inject(fault, on: random.pick(faultTargets))
+    }
+
+    let failed: Bool
+    do {
+        if operation == "destroy" { try await stack().destroy() } else { try await stack().run(declare(next)) }
+        failed = false
+    } catch {
+        errorTexts.append(String(describing: error))
+        failed = true
+        failures += 1
+    }
+    await sandbox.clearFaults()
+    desired = next
+    if failed {
+        // A request delayed past the client's timeout is still applied by the server; the
+        // next run comes after it, as a rerun would in life.
+        if delayed { try await Task.sleep(for: .milliseconds(500)) }
+        do {
+            if operation == "destroy" { try await stack().destroy() } else { try await stack().run(declare(desired)) }
+        } catch {
+            errorTexts.append(String(describing: error))
+            violations.append("step \(step) (\(operation)): the run after a failed one did not repair it: \(error)")
+        }
+    }
+    try await check(desired, after: step, operation)
+    if step % 20 == 0 { stateTexts.formUnion(readStateFiles()) }
+    if violations.count > 20 { break }
+}
+
+let elapsed = ContinuousClock.now - started
+// Secrets: in no log line, error, or state file.
+var leaks = 0
+stateTexts.formUnion(readStateFiles())
+let haystacks = logs.lines.withLock { $0 } + errorTexts + Array(stateTexts)
+for secret in secretsSeen where !secret.isEmpty {
+    for text in haystacks where text.contains(secret) {
+        leaks += 1
+        violations.append("a secret appears in: \(text.replacingOccurrences(of: secret, with: "<the secret>").prefix(200))")
+    }
+}
+try await checker.shutdown()
+let applied = await sandbox.faultsApplied
+await server.stop()
+
+print("soak: \(options.operations) operations (\(operationCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+print("soak: \(applied) faults applied, \(failures) steps failed and were repaired by the next run, \(logs.lines.withLock { $0.count }) log lines and \(stateTexts.count) versions of state files searched for \(secretsSeen.count) secrets")
+print("soak: \(violations.count) invariant violations, in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+for violation in violations.prefix(20) { print("  \(violation)") }
+if !violations.isEmpty { exit(1) }
+if applied < options.minimumFaults {
+    print("soak: fewer faults than the \(options.minimumFaults) asked for")
+    exit(1)
+}

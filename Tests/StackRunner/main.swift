@@ -1,0 +1,39 @@
+import Foundation
+import SentryAPI
+import SentryResources
+
+// One run of a stack in a process of its own, for the tests that run two at once or kill one
+// with SIGKILL half-way: declares keys `k0` ... `k<N-1>` named `Key <i> <suffix>` in my-org/web.
+//
+// Usage: StackRunner --url URL --token TOKEN --state DIR --keys N [--suffix S] [--hold-ms MS] [--lock-timeout-ms MS]
+// Exit status: 0 done (prints the changes), 3 the stack was locked by another run, 1 any other error.
+
+var options: [String: String] = [:]
+var arguments = CommandLine.arguments.dropFirst()
+while let name = arguments.popFirst(), let value = arguments.popFirst() { options[name] = value }
+guard let url = options["--url"].flatMap(URL.init(string:)), let token = options["--token"], let state = options["--state"],
+      let count = options["--keys"].flatMap(Int.init)
+else {
+    FileHandle.standardError.write(Data("usage: StackRunner --url URL --token TOKEN --state DIR --keys N [--suffix S] [--hold-ms MS] [--lock-timeout-ms MS]\n".utf8))
+    exit(2)
+}
+let suffix = options["--suffix"] ?? ""
+let hold = Int(options["--hold-ms"] ?? "0") ?? 0
+let lockTimeout = Int(options["--lock-timeout-ms"] ?? "30000") ?? 30_000
+
+let stack = try Stack(app: "runner", stage: "test", store: FileStateStore(root: URL(fileURLWithPath: state))) { explicit in
+    SentryConfiguration(authToken: explicit ?? Secret(token), baseURL: url, retryBudget: 3,
+                        initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
+}
+do {
+    let changes = try await stack.run(lockTimeout: .milliseconds(lockTimeout)) {
+        for index in 0..<count {
+            _ = try await ClientKey("k\(index)", name: "Key \(index) \(suffix)", project: "web", organization: "my-org")
+        }
+        if hold > 0 { try await Task.sleep(for: .milliseconds(hold)) }
+    }
+    print("done: \(changes.map(\.description).joined(separator: "; "))")
+} catch {
+    print("\(error)")
+    exit("\(error)".contains("is locked by another run") ? 3 : 1)
+}
