@@ -138,6 +138,7 @@ extension Sandbox {
             loaderOptions: ["hasPerformance": true, "hasReplay": true],
             dateCreated: microseconds(configuration.now())
         )
+        issuedSecrets.append(key.secretKey)
         store.keys.append(key)
         try save()
         return .json(201, representation(of: key, token: token))

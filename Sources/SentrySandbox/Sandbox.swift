@@ -15,6 +15,9 @@ public actor Sandbox {
     private var faults: [(operationID: String?, fault: SandboxFault, remaining: Int)] = []
     /// How many requests a fault has been applied to, since the start.
     public private(set) var faultsApplied = 0
+    /// The secret of every key created since the start, deleted ones included: what a test
+    /// looks for in logs, errors and state to prove that no secret leaked.
+    public internal(set) var issuedSecrets: [String] = []
     private var log: [LoggedRequest] = []
     private var windows: [String: (start: Int, count: Int)] = [:]
     /// Set by the server once it knows its address, for `Link` headers.

@@ -3,6 +3,7 @@ import Logging
 @testable import SentryAPI
 import SentrySandbox
 import Testing
+import TestSupport
 
 /// A sandbox on loopback and a client pointed at it, with quick backoffs.
 struct Harness {
@@ -26,6 +27,8 @@ struct Harness {
     }
 
     func close() async {
+        TestArtifacts.secrets(await sandbox.issuedSecrets + [Harness.token])
+        TestArtifacts.keep(logs.lines.joined(separator: "\n"), as: "client-log")
         try? await client.shutdown()
         await server.stop()
     }

@@ -15,7 +15,12 @@ import TestSupport
     }
 
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Run {
-        try await TestProcess.offThePool { try runBlocking(arguments, in: directory, environment: environment) }
+        let run = try await TestProcess.offThePool { try runBlocking(arguments, in: directory, environment: environment) }
+        // Kept for the secrets check: errors always; what is printed unless the command was
+        // asked to show secrets (`--format json` prints whole keys, `--show-secrets` unmasks).
+        TestArtifacts.keep(run.stderr, as: "sentry-sdk-stderr")
+        if !arguments.contains("json") && !arguments.contains("--show-secrets") { TestArtifacts.keep(run.stdout, as: "sentry-sdk-stdout") }
+        return run
     }
 
     static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Run {
@@ -39,13 +44,18 @@ import TestSupport
     let server: SandboxServer
     var common: [String] { ["--org", "my-org", "--project", "web", "--url", server.url, "--auth-token", Self.token] }
 
+    func close() async {
+        TestArtifacts.secrets(await server.sandbox.issuedSecrets + [Self.token])
+        await server.stop()
+    }
+
     init() async throws {
         server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
             seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token), SandboxToken("reader", scopes: ["project:read"])])))
     }
 
     @Test func everyCommandEndToEnd() async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let created = try await Self.run(["keys", "create", "--name", "Web", "--rate-limit-window", "3600", "--rate-limit-count", "1000", "--format", "json"] + common)
         #expect(created.status == 0, "\(created.stderr)")
         let key = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
@@ -95,7 +105,7 @@ import TestSupport
         (["keys", "list", "--org", "my-org", "--project", "web", "--format", "yaml"], "The value 'yaml' is invalid for '--format"),
     ])
     func badInputIsRefusedBeforeAnyRequest(arguments: [String], message: String) async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let result = try await Self.run(arguments + ["--url", server.url, "--auth-token", Self.token])
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -104,7 +114,7 @@ import TestSupport
     }
 
     @Test func authenticationAndPermissionFailuresExit3() async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let unknown = try await Self.run(["keys", "list", "--org", "my-org", "--project", "web", "--url", server.url, "--auth-token", "nope"])
         #expect(unknown.status == 3)
         #expect(!unknown.stderr.contains("nope"))
@@ -117,7 +127,7 @@ import TestSupport
     }
 
     @Test func anUpdateTheServerIgnoredExits1() async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let key = try JSONDecoder().decode(ProjectKey.self, from: Data(try await Self.run(["keys", "create", "--name", "A", "--format", "json"] + common).stdout.utf8))
         await server.sandbox.inject(.ignoreUpdate, on: "updateProjectKey")
         let result = try await Self.run(["keys", "update", key.id, "--name", "B"] + common)
@@ -126,7 +136,7 @@ import TestSupport
     }
 
     @Test func environmentVariablesAndAdopt() async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let env = ["SENTRY_AUTH_TOKEN": Self.token, "SENTRY_URL": server.url, "SENTRY_ORG": "my-org", "SENTRY_PROJECT": "web"]
         let first = try await Self.run(["keys", "create", "--name", "Shared", "--format", "json"], environment: env)
         #expect(first.status == 0, "\(first.stderr)")
@@ -139,7 +149,7 @@ import TestSupport
     }
 
     @Test func verboseLogsRequestsWithoutSecrets() async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let result = try await Self.run(["keys", "create", "--name", "Loud", "--verbose", "--format", "json"] + common)
         let key = try JSONDecoder().decode(ProjectKey.self, from: Data(result.stdout.utf8))
         #expect(result.stderr.contains("POST /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/"))
@@ -148,7 +158,7 @@ import TestSupport
     }
 
     @Test func sandboxModeKeepsKeysBetweenRuns() async throws {
-        defer { Task { await server.stop() } }
+        defer { Task { await close() } }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -158,5 +168,8 @@ import TestSupport
         #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.name) == ["My Key"])
         let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(".sentry-sandbox.json").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+        // The sandbox's own database holds the secrets (it is the server); they must not leak elsewhere.
+        let store = try SandboxStore.read(from: directory.appendingPathComponent(".sentry-sandbox.json"))
+        TestArtifacts.secrets(store.keys.map(\.secretKey))
     }
 }

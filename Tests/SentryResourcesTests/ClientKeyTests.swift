@@ -3,6 +3,7 @@ import SentryAPI
 @testable import SentryResources
 import SentrySandbox
 import Testing
+import TestSupport
 
 /// A sandbox on loopback, and stacks whose state lives in a temporary directory.
 struct World {
@@ -44,7 +45,11 @@ struct World {
         return keys
     }
 
-    func close() async { await server.stop() }
+    func close() async {
+        TestArtifacts.secrets(await sandbox.issuedSecrets + [World.token])
+        TestArtifacts.keepDirectory(stateRoot, as: "stack-state")
+        await server.stop()
+    }
 }
 
 @Suite(.serialized) struct ClientKeyTests {

@@ -59,6 +59,8 @@ import TestSupport
         }
 
         func close() async {
+            TestArtifacts.secrets(await server.sandbox.issuedSecrets + [ProcessTests.token])
+            TestArtifacts.keepDirectory(state, as: "runner-state")
             await server.stop()
             try? FileManager.default.removeItem(at: state)
         }

@@ -6,7 +6,9 @@ public enum TestProcess {
     /// wait happens on a thread of its own: blocking one of the few threads Swift concurrency
     /// runs tasks on would stall the sandbox servers that other tests run in this process.
     public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
-        try await offThePool { try runBlocking(executable, arguments, in: directory) }
+        let result = try await offThePool { try runBlocking(executable, arguments, in: directory) }
+        TestArtifacts.keep(result.output, as: URL(fileURLWithPath: executable).lastPathComponent)
+        return result
     }
 
     /// Runs `work` on a dispatch thread and waits for it without blocking the caller's thread.
