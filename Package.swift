@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "Soak",
             dependencies: [
-                "SentryAPI", "SentryResources", "SentrySandbox",
+                "SentryAPI", "SentryResources", "SentrySandbox", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Soak"
@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(name: "StackRunner", dependencies: ["SentryAPI", "SentryResources"], path: "Tests/StackRunner"),
 
         // What the test targets share (running processes, finding built products).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(
             name: "GeneratorCoreTests",
             dependencies: ["GeneratorCore", "TestSupport"],

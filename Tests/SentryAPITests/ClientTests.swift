@@ -18,8 +18,7 @@ struct Harness {
         server = try await SandboxServer.start(sandbox)
         let logs = LogCapture()
         self.logs = logs
-        var logger = Logger(label: "test") { _ in LogCaptureHandler(capture: logs) }
-        logger.logLevel = .trace
+        let logger = logs.logger(label: "test")
         client = SentryClient(configuration: SentryConfiguration(
             authToken: Secret(Harness.token), baseURL: URL(string: server.url)!,
             retryBudget: retryBudget, initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50), logger: logger
@@ -39,27 +38,6 @@ struct Harness {
 
     func requests(_ operationID: String) async -> Int {
         await sandbox.requestLog().filter { $0.operationID == operationID }.count
-    }
-}
-
-/// Every log line, for checks that no secret is ever written.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var captured: [String] = []
-    func append(_ line: String) { lock.withLock { captured.append(line) } }
-    var lines: [String] { lock.withLock { captured } }
-}
-
-struct LogCaptureHandler: LogHandler {
-    let capture: LogCapture
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        capture.append("\(event.level) \(event.message) \(event.metadata ?? [:])")
     }
 }
 

@@ -3,7 +3,7 @@ import Logging
 import SentryAPI
 import SentryResources
 import SentrySandbox
-import Synchronization
+import TestSupport
 
 // Random sequences of stack operations against the sandbox, with random faults, checking the
 // SDK's promises after every step:
@@ -52,26 +52,6 @@ struct Random {
     mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
 }
 
-/// Every log line of the run, to look for secrets in.
-final class LogLines: Sendable {
-    let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-struct CollectingHandler: LogHandler {
-    let sink: LogLines
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let all = metadata.merging(extra ?? [:]) { _, new in new }
-        sink.append("\(level) \(message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
-    }
-}
-
 struct Props: Equatable {
     var name: String
     var rateLimit: RateLimit?
@@ -88,8 +68,8 @@ let password = "soak-password-2b8e"
 let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(token)]))
 let server = try await SandboxServer.start(sandbox)
 let url = URL(string: server.url)!
-let logs = LogLines()
-let logger = Logger(label: "soak") { _ in CollectingHandler(sink: logs) }
+let logs = LogCapture()
+let logger = logs.logger(label: "soak")
 let stateRoot = FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(options.seed)-\(UUID().uuidString)")
 defer { try? FileManager.default.removeItem(at: stateRoot) }
 let requestTimeout = Duration.milliseconds(250)
@@ -275,7 +255,7 @@ let elapsed = ContinuousClock.now - started
 // Secrets: in no log line, error, or state file.
 var leaks = 0
 stateTexts.formUnion(readStateFiles())
-let haystacks = logs.lines.withLock { $0 } + errorTexts + Array(stateTexts)
+let haystacks = logs.lines + errorTexts + Array(stateTexts)
 for secret in secretsSeen where !secret.isEmpty {
     for text in haystacks where text.contains(secret) {
         leaks += 1
@@ -287,7 +267,7 @@ let applied = await sandbox.faultsApplied
 await server.stop()
 
 print("soak: \(options.operations) operations (\(operationCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
-print("soak: \(applied) faults applied, \(failures) steps failed and were repaired by the next run, \(logs.lines.withLock { $0.count }) log lines and \(stateTexts.count) versions of state files searched for \(secretsSeen.count) secrets")
+print("soak: \(applied) faults applied, \(failures) steps failed and were repaired by the next run, \(logs.lines.count) log lines and \(stateTexts.count) versions of state files searched for \(secretsSeen.count) secrets")
 print("soak: \(violations.count) invariant violations, in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
 for violation in violations.prefix(20) { print("  \(violation)") }
 if !violations.isEmpty { exit(1) }
