@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import NIOCore
 import SentryModels
@@ -22,11 +23,13 @@ public final class SandboxServer: Sendable {
     /// The address the server listens on.
     public let host: String
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
     /// `http://127.0.0.1:PORT`
     public var url: String { "http://\(host):\(port)" }
 
-    private init(sandbox: Sandbox, host: String, port: Int, task: Task<Void, any Error>) {
+    private init(sandbox: Sandbox, host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.group = group
         self.sandbox = sandbox
         self.host = host
         self.port = port
@@ -54,7 +57,14 @@ public final class SandboxServer: Sendable {
             },
             logger: logger
         )
-        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        // Run in a service group, so that `stop` can shut the server down gracefully: it stops
+        // accepting, lets requests in flight finish (for at most a second), then cancels. A
+        // plain cancellation can drop a connection accepted at that moment half set up, which
+        // NIO treats as a programming error and traps.
+        var configuration = ServiceGroupConfiguration(services: [.init(service: application)], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(1)
+        let group = ServiceGroup(configuration: configuration)
+        let task = Task { try await group.run() }
         var iterator = bound.makeAsyncIterator()
         guard let boundPort = await iterator.next() else {
             task.cancel()
@@ -62,12 +72,12 @@ public final class SandboxServer: Sendable {
             throw CancellationError()
         }
         await sandbox.setPublicURL("http://\(host):\(boundPort)")
-        return SandboxServer(sandbox: sandbox, host: host, port: boundPort, task: task)
+        return SandboxServer(sandbox: sandbox, host: host, port: boundPort, group: group, task: task)
     }
 
     /// Stops accepting connections and waits for the server to finish.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
