@@ -14,17 +14,24 @@ import TestSupport
 //   failure and must succeed and match);
 // - no secret (key secrets, the token, the password) in any log line, error or state file.
 //
-// Usage: swift run Soak [--operations N] [--seed S] [--minimum-faults F]
+// Usage: swift run Soak [--operations N] [--seed S] [--minimum-faults F] [--plant-leak]
 // The seed is printed first; the same seed replays the same operations and faults.
 
 struct Options {
     var operations = 2_000
     var seed = UInt64.random(in: 1...UInt64(UInt32.max))
     var minimumFaults = 0
+    /// Writes one key secret into the log at the end, to prove the leak check finds it.
+    var plantLeak = false
 
     init(_ arguments: [String]) {
         var index = 1
-        while index + 1 < arguments.count {
+        while index < arguments.count, arguments[index] == "--plant-leak" || index + 1 < arguments.count {
+            if arguments[index] == "--plant-leak" {
+                plantLeak = true
+                index += 1
+                continue
+            }
             let value = arguments[index + 1]
             switch arguments[index] {
             case "--operations": operations = Int(value) ?? operations
@@ -255,9 +262,33 @@ let elapsed = ContinuousClock.now - started
 // Secrets: in no log line, error, or state file.
 var leaks = 0
 stateTexts.formUnion(readStateFiles())
+if options.plantLeak, let secret = secretsSeen.first(where: { $0.count == 32 }) {
+    logger.debug("planted: dsn https://abc:\(secret)@o1.ingest.example/2")
+}
 let haystacks = logs.lines + errorTexts + Array(stateTexts)
-for secret in secretsSeen where !secret.isEmpty {
-    for text in haystacks where text.contains(secret) {
+// Key secrets are 32 hex digits: every run of hex digits in a text is looked up in the set of
+// secrets (a DSN with its secret contains it too); the token and password are searched as is.
+let keySecrets = secretsSeen.filter { $0.count == 32 && $0.allSatisfy(\.isHexDigit) }
+let otherSecrets = secretsSeen.subtracting(keySecrets).filter { !$0.isEmpty }
+func leakedSecret(in text: String) -> String? {
+    if let other = otherSecrets.first(where: { text.contains($0) }) { return other }
+    var run = Substring()
+    var start = text.startIndex
+    for index in text.indices {
+        if text[index].isHexDigit { continue }
+        run = text[start..<index]
+        start = text.index(after: index)
+        if run.count >= 32, let hit = windows(of: run).first(where: keySecrets.contains) { return hit }
+    }
+    run = text[start...]
+    return run.count >= 32 ? windows(of: run).first(where: keySecrets.contains) : nil
+}
+func windows(of run: Substring) -> [String] {
+    let characters = Array(run)
+    return (0...(characters.count - 32)).map { String(characters[$0..<$0 + 32]) }
+}
+for text in haystacks {
+    if let secret = leakedSecret(in: text) {
         leaks += 1
         violations.append("a secret appears in: \(text.replacingOccurrences(of: secret, with: "<the secret>").prefix(200))")
     }
