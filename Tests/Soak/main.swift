@@ -107,8 +107,8 @@ var errorTexts: [String] = []
 @MainActor func check(_ desired: [String: Props], after step: Int, _ what: String) async throws {
     let keys = try await serverKeys()
     for key in keys {
+        // The secret DSN contains the secret key, so finding the key finds the DSN too.
         if let secret = key.secret { secretsSeen.insert(secret) }
-        if let dsn = key.dsn.secret { secretsSeen.insert(dsn) }
     }
     func violation(_ text: String) { violations.append("step \(step) (\(what)): \(text)") }
     let names = keys.map(\.name)
