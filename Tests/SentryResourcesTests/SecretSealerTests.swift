@@ -2,6 +2,7 @@ import Foundation
 import SentryAPI
 @testable import SentryResources
 import Testing
+import TestSupport
 
 @Suite struct SecretSealerTests {
     // Fewer scrypt rounds than the default keep the tests quick; the algorithm is the same.
@@ -89,6 +90,19 @@ import Testing
         let directoryMode = try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int
         #expect(directoryMode == 0o700)
         #expect(try await store.records(app: "shop", stage: "prod").map(\.id) == ["web key/1"])
+    }
+
+    @Test func aStateDirectoryOthersCanReadIsReported() async throws {
+        let directory = root.appendingPathComponent("shop/prod")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let logs = LogCapture()
+        let loose = FileStateStore(root: root, logger: logs.logger(label: "state"))
+        _ = try await loose.records(app: "shop", stage: "prod")
+        #expect(logs.lines.contains { $0.contains("can be read by other users (mode 755); run chmod 700 on it.") }, "\(logs.lines)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        let tight = LogCapture()
+        _ = try await FileStateStore(root: root, logger: tight.logger(label: "state")).records(app: "shop", stage: "prod")
+        #expect(tight.lines.isEmpty)
     }
 
     @Test func aSecondRunWaitsThenFailsNamingTheHolder() async throws {
