@@ -90,7 +90,6 @@ func configuration(_ explicit: Secret?) -> SentryConfiguration {
 // would, and the sealer derives its key (scrypt, slow on purpose) once.
 let soakStack = try Stack(app: "soak", stage: "run", store: FileStateStore(root: stateRoot, logger: logger), password: Secret(password),
                           logger: logger, configuration: { configuration($0) })
-func stack() -> Stack { soakStack }
 
 let checker = SentryClient(configuration: configuration(nil))
 var secretsSeen: Set<String> = [token, password]
@@ -233,7 +232,7 @@ for step in 1...options.operations {
 
     let failed: Bool
     do {
-        if operation == "destroy" { try await stack().destroy() } else { try await stack().run(declare(next)) }
+        if operation == "destroy" { try await soakStack.destroy() } else { try await soakStack.run(declare(next)) }
         failed = false
     } catch {
         errorTexts.append(String(describing: error))
@@ -247,7 +246,7 @@ for step in 1...options.operations {
         // next run comes after it, as a rerun would in life.
         if delayed { try await Task.sleep(for: .milliseconds(500)) }
         do {
-            if operation == "destroy" { try await stack().destroy() } else { try await stack().run(declare(desired)) }
+            if operation == "destroy" { try await soakStack.destroy() } else { try await soakStack.run(declare(desired)) }
         } catch {
             errorTexts.append(String(describing: error))
             violations.append("step \(step) (\(operation)): the run after a failed one did not repair it: \(error)")
@@ -272,16 +271,10 @@ let keySecrets = secretsSeen.filter { $0.count == 32 && $0.allSatisfy(\.isHexDig
 let otherSecrets = secretsSeen.subtracting(keySecrets).filter { !$0.isEmpty }
 func leakedSecret(in text: String) -> String? {
     if let other = otherSecrets.first(where: { text.contains($0) }) { return other }
-    var run = Substring()
-    var start = text.startIndex
-    for index in text.indices {
-        if text[index].isHexDigit { continue }
-        run = text[start..<index]
-        start = text.index(after: index)
-        if run.count >= 32, let hit = windows(of: run).first(where: keySecrets.contains) { return hit }
+    for run in text.split(whereSeparator: { !$0.isHexDigit }) where run.count >= 32 {
+        if let hit = windows(of: run).first(where: keySecrets.contains) { return hit }
     }
-    run = text[start...]
-    return run.count >= 32 ? windows(of: run).first(where: keySecrets.contains) : nil
+    return nil
 }
 func windows(of run: Substring) -> [String] {
     let characters = Array(run)
