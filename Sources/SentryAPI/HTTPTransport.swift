@@ -11,6 +11,14 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse
     /// Closes connections; called once, when the client is shut down.
     func shutdown() async throws
+    /// The executor on which this transport's responses arrive, if it has one: work that runs
+    /// there waits for them without a hop between threads. `nil` by default.
+    var executor: (any TaskExecutor)? { get }
+}
+
+extension HTTPTransport {
+    /// No executor of its own.
+    public var executor: (any TaskExecutor)? { nil }
 }
 
 /// A request ready to send: the client has filled in the URL, headers and body.
@@ -58,7 +66,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
     /// The event loop every request of this transport runs on, and an executor for it.
     private let loop: any EventLoop
-    private let executor: EventLoopTaskExecutor
+    private let loopExecutor: EventLoopTaskExecutor
+
+    /// The executor of the event loop that every request of this transport runs on.
+    public var executor: (any TaskExecutor)? { loopExecutor }
 
     /// A transport with its own connection pool.
     ///
@@ -69,14 +80,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         configuration.decompression = .enabled(limit: .ratio(50))
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         loop = HTTPClient.defaultEventLoopGroup.next()
-        executor = EventLoopTaskExecutor(loop)
+        loopExecutor = EventLoopTaskExecutor(loop)
     }
 
     /// Sends one request over a pooled, kept-alive connection.
     public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         // Wait for the response on the connection's event loop: the future then resumes this
         // task at once, instead of waking a thread of the global pool for each step.
-        try await withTaskExecutorPreference(executor) { () async throws(TransportFailure) in
+        try await withTaskExecutorPreference(loopExecutor) { () async throws(TransportFailure) in
             try await exchange(request)
         }
     }

@@ -44,6 +44,30 @@ public final class SentryClient: Sendable {
         try await transport.shutdown()
     }
 
+    /// Runs `body` on the client's network thread, for many requests made one after another.
+    ///
+    /// Every `send` already waits for its response on the thread where it arrives; from an
+    /// ordinary task it still costs two hops between threads (there and back). Inside `body`,
+    /// the calling task stays on that thread between requests, so a long sequential loop does
+    /// not pay them. Keep `body` to sending and light work: CPU-heavy work in it delays the
+    /// connections it shares the thread with. With a transport that has no executor of its
+    /// own, `body` simply runs.
+    ///
+    /// ```swift
+    /// let keys = try await client.withAffinity {
+    ///     var keys: [ProjectKey] = []
+    ///     for id in ids { keys.append(try await client.send(Operations.GetProjectKey(
+    ///         organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: id))) }
+    ///     return keys
+    /// }
+    /// ```
+    public func withAffinity<Result, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        try await withTaskExecutorPreference(transport.executor, isolation: isolation, operation: body)
+    }
+
     /// Sends an operation and returns its success response.
     public func send<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> Operation.Response {
         try await exchange(operation).response

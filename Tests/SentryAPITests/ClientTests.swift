@@ -189,6 +189,20 @@ struct Harness {
         #expect(keys.map(\.name) == ["Maybe"], "the key was created once")
     }
 
+    @Test func sequentialSendsInsideWithAffinityStayOnTheNetworkThread() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        let created = try await harness.create("Affine")
+        let retrieve = Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: created.id)
+        let keys = try await harness.client.withAffinity { () async throws(SentryError) -> [ProjectKey] in
+            var keys: [ProjectKey] = []
+            for _ in 0..<20 { keys.append(try await harness.client.send(retrieve)) }
+            return keys
+        }
+        #expect(keys.count == 20 && keys.allSatisfy { $0 == created })
+        #expect(await harness.requests("getProjectKey") == 20)
+    }
+
     @Test func unreachableServerIsATransportError() async throws {
         let client = SentryClient(configuration: SentryConfiguration(
             authToken: "t", baseURL: URL(string: "http://127.0.0.1:1")!, connectTimeout: .milliseconds(200),
@@ -239,8 +253,43 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     func shutdown() async throws {}
 }
 
+/// A transport whose responses "arrive" on a serial queue, and an executor for that queue.
+final class QueueTransport: HTTPTransport, TaskExecutor {
+    static let marker = DispatchSpecificKey<Bool>()
+    let queue = DispatchQueue(label: "queue-transport")
+    init() { queue.setSpecific(key: Self.marker, value: true) }
+
+    var executor: (any TaskExecutor)? { self }
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        TransportResponse(status: 200, headers: [:], body: Data("[]".utf8))
+    }
+    func shutdown() async throws {}
+}
+
 @Suite struct ScriptedTransportTests {
     static let page = Data("[]".utf8)
+
+    @Test func withAffinityRunsItsBodyOnTheTransportsExecutor() async throws {
+        let transport = QueueTransport()
+        let client = SentryClient(configuration: SentryConfiguration(authToken: "t"), transport: transport)
+        #expect(DispatchQueue.getSpecific(key: QueueTransport.marker) == nil)
+        let onQueue = try await client.withAffinity { () async throws(SentryError) -> [Bool] in
+            var onQueue: [Bool] = []
+            for _ in 0..<3 {
+                _ = try await client.send(Operations.ListOrganizations())
+                onQueue.append(DispatchQueue.getSpecific(key: QueueTransport.marker) == true)
+            }
+            return onQueue
+        }
+        #expect(onQueue == [true, true, true])
+        // A transport without an executor: the body simply runs.
+        let plain = SentryClient(configuration: SentryConfiguration(authToken: "t"), transport: ScriptedTransport([TransportResponse(status: 200, headers: [:], body: Self.page)]))
+        #expect(try await plain.withAffinity { () async throws(SentryError) -> Int in try await plain.send(Operations.ListOrganizations()).count } == 0)
+    }
 
     @Test func concurrentLimitHeaderLowersTheLimit() async throws {
         let transport = ScriptedTransport([TransportResponse(status: 200, headers: ["x-sentry-rate-limit-concurrentlimit": "2"], body: Self.page)])

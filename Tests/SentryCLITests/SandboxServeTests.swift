@@ -19,8 +19,8 @@ import TestSupport
         defer { if process.isRunning { process.terminate() } }
 
         // Reads and waits happen off the task threads (see TestProcess.offThePool).
-        nonisolated(unsafe) let reader = output.fileHandleForReading
-        nonisolated(unsafe) let child = process
+        let reader = output.fileHandleForReading
+        let child = process
         let text = try await TestProcess.offThePool { () -> String in
             var text = ""
             while !text.contains("Press Ctrl-C to stop.") {
