@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SentryAPI", targets: ["SentryAPI"]),
         .library(name: "SentryResources", targets: ["SentryResources"]),
         .library(name: "SentrySandbox", targets: ["SentrySandbox"]),
+        .library(name: "SentryPostgresState", targets: ["SentryPostgresState"]),
         .library(name: "GeneratorCore", targets: ["GeneratorCore"]),
         .executable(name: "sentry-sdk", targets: ["SentryCLI"]),
         .executable(name: "Generator", targets: ["Generator"]),
@@ -25,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Shared state for teams (SentryPostgresState only), and its TLS settings.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Documentation: `swift package generate-documentation` (checked in .ci/run).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Generated inputs (with seeds and shrinking) for the fuzz tests of the parsers.
@@ -82,6 +86,15 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // State in PostgreSQL: a module of its own, so that users of file state do not link the driver.
+        .target(
+            name: "SentryPostgresState",
+            dependencies: [
+                "SentryResources",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "SentrySandbox",
             dependencies: [
@@ -111,7 +124,7 @@ let package = Package(
         ),
 
         // One stack run in a process of its own, for the tests that run two at once or kill one.
-        .executableTarget(name: "StackRunner", dependencies: ["SentryAPI", "SentryResources"], path: "Tests/StackRunner"),
+        .executableTarget(name: "StackRunner", dependencies: ["SentryAPI", "SentryResources", "SentryPostgresState"], path: "Tests/StackRunner"),
 
         // What the test targets share (running processes, finding built products).
         .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
@@ -133,7 +146,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
-        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentrySandbox", "TestSupport", "StackRunner"]),
+        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "TestSupport", "StackRunner"]),
+        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "TestSupport"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
         .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandbox", "TestSupport"]),
         .testTarget(

@@ -82,7 +82,8 @@ public actor Stack {
     ///   - app: the application's name; with `stage`, it names the state and the lock.
     ///   - stage: the stage, such as `prod`.
     ///   - mode: `.apply` changes things; `.plan` only reports what would change.
-    ///   - store: where state lives; files under `.sentry-sdk/<app>/<stage>/` by default.
+    ///   - store: where state lives; by default the database in `SENTRY_SDK_STATE_URL` when it
+    ///     is set (see ``StateStores``), else files under `.sentry-sdk/<app>/<stage>/`.
     ///   - password: seals key secrets in state; `SENTRY_SDK_PASSWORD` when `nil`. Without one,
     ///     secrets are not stored and are read from the server when asked for.
     ///   - logger: where the stack reports what it does.
@@ -98,7 +99,7 @@ public actor Stack {
         self.app = app
         self.stage = stage
         self.mode = mode
-        self.store = store ?? FileStateStore()
+        self.store = store ?? StateStores.fromEnvironment()
         sealer = try password.map { try SecretSealer(password: $0) } ?? SecretSealer.fromEnvironment()
         self.logger = logger
         makeConfiguration = configuration ?? { token in try SentryConfiguration.resolve(authToken: token) }

@@ -9,7 +9,8 @@ import TestSupport
 struct World {
     static let token = "resources-token-5d1e"
     let server: SandboxServer
-    let stateRoot: URL
+    let state: StateUnderTest
+    let store: any StateStore
     var sandbox: Sandbox { server.sandbox }
 
     init(rateLimit: SandboxRateLimit? = nil) async throws {
@@ -17,12 +18,13 @@ struct World {
             seed: [("my-org", ["my-project", "other-project"])],
             tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)], rateLimit: rateLimit))
         server = try await SandboxServer.start(sandbox)
-        stateRoot = FileManager.default.temporaryDirectory.appendingPathComponent("stack-\(UUID().uuidString)")
+        state = try StateUnderTest.fresh()
+        store = try state.store()
     }
 
     func stack(_ app: String = "shop", stage: String = "test", mode: Stack.Mode = .apply, password: Secret? = nil) throws -> Stack {
         let url = URL(string: server.url)!
-        return try Stack(app: app, stage: stage, mode: mode, store: FileStateStore(root: stateRoot), password: password) { token in
+        return try Stack(app: app, stage: stage, mode: mode, store: store, password: password) { token in
             SentryConfiguration(authToken: token ?? Secret(World.token), baseURL: url, retryBudget: 3,
                                 initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
         }
@@ -47,7 +49,7 @@ struct World {
 
     func close() async {
         TestArtifacts.secrets(await sandbox.issuedSecrets + [World.token])
-        TestArtifacts.keepDirectory(stateRoot, as: "stack-state")
+        state.keep(as: "stack-state")
         await server.stop()
     }
 }
@@ -83,11 +85,15 @@ struct World {
         defer { Task { await world.close() } }
         setenv("SENTRY_AUTH_TOKEN", World.token, 1)
         setenv("SENTRY_URL", world.server.url, 1)
-        setenv("SENTRY_SDK_STATE_DIR", world.stateRoot.path, 1)
+        switch world.state {
+        case .files(let root): setenv("SENTRY_SDK_STATE_DIR", root.path, 1)
+        case .postgres(let url, _): setenv(StateStores.urlVariable, url, 1)
+        }
         defer {
             unsetenv("SENTRY_AUTH_TOKEN")
             unsetenv("SENTRY_URL")
             unsetenv("SENTRY_SDK_STATE_DIR")
+            unsetenv(StateStores.urlVariable)
         }
 
         let key = try await ClientKey("rate-limited-key",
@@ -95,7 +101,7 @@ struct World {
             rateLimit: .init(window: 3600, count: 1000))
         #expect(key.dsn.public.hasPrefix("https://\(key.public)@"))
         #expect(try await world.serverKeys().map(\.name) == ["Rate Limited Key"])
-        let records = try await FileStateStore(root: world.stateRoot).records(app: "default", stage: "default")
+        let records = try await world.store.records(app: "default", stage: "default")
         #expect(records.map(\.id) == ["rate-limited-key"])
     }
 
@@ -188,7 +194,7 @@ struct World {
         let destroyed = try await world.stack().destroy()
         #expect(destroyed.map(\.description) == ["delete a"])
         #expect(try await world.serverKeys().isEmpty)
-        #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").isEmpty)
+        #expect(try await world.store.records(app: "shop", stage: "test").isEmpty)
     }
 
     @Test func movingToAnotherProjectCreatesANewKeyAndDeletesTheOld() async throws {
@@ -240,7 +246,7 @@ struct World {
         try await world.stack().run { _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org") }
         let keys = try await world.serverKeys()
         #expect(keys.map(\.name) == ["Web"])
-        let record = try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").first
+        let record = try await world.store.records(app: "shop", stage: "test").first
         #expect(record?.string("keyId") == keys[0].id)
     }
 
@@ -248,7 +254,7 @@ struct World {
         let world = try await World()
         defer { Task { await world.close() } }
         // What a killed run leaves: the pending record, and the key it created.
-        try await FileStateStore(root: world.stateRoot).write(ResourceRecord(id: "web", type: "ClientKey", order: 0, attributes: [
+        try await world.store.write(ResourceRecord(id: "web", type: "ClientKey", order: 0, attributes: [
             "organization": .string("my-org"), "project": .string("my-project"), "name": .string("Web"), "pending": .bool(true),
         ]), app: "shop", stage: "test")
         await world.sandbox.request("POST", "/api/0/projects/my-org/my-project/keys/", body: #"{"name": "Web"}"#, token: World.token)
@@ -268,11 +274,11 @@ struct World {
         // b goes first (reverse order of creation): its first try and three retries fail.
         await world.sandbox.inject(.status(500), on: "deleteProjectKey", times: 4)
         await #expect(throws: StateError.self) { try await world.stack().destroy() }
-        let left = try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").map(\.id)
+        let left = try await world.store.records(app: "shop", stage: "test").map(\.id)
         #expect(left == ["b"], "b's failure kept its state; a's 404 counted as done")
         await world.sandbox.clearFaults()
         try await world.stack().destroy()
-        #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").isEmpty)
+        #expect(try await world.store.records(app: "shop", stage: "test").isEmpty)
     }
 
     @Test func anUpdateTheServerIgnoredIsAnErrorNamingTheField() async throws {
@@ -300,7 +306,7 @@ struct World {
         }
         #expect(plan.map(\.description) == ["create new", "delete old"])
         #expect(await world.requests() == ["listProjectKeys": 1])
-        #expect(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").map(\.id) == ["old"])
+        #expect(try await world.store.records(app: "shop", stage: "test").map(\.id) == ["old"])
     }
 
     @Test func badInputIsRefusedBeforeAnyRequest() async throws {
@@ -338,16 +344,18 @@ struct World {
         try await world.stack("plain").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
         try await world.stack("sealed", password: "pw").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
         let keys = try await world.serverKeys()
-        let files = FileManager.default.enumerator(at: world.stateRoot, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }
-        #expect(files.count == 2)
-        for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
-            for key in keys { #expect(!text.contains(key.secret!), "no secret in clear text in \(file.lastPathComponent)") }
-            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
-            #expect(mode == 0o600)
+        let stored = try world.state.storedTexts()
+        #expect(stored.count == 2)
+        for text in stored {
+            for key in keys { #expect(!text.contains(key.secret!), "no secret in clear text in what is stored") }
         }
-        let sealed = try await FileStateStore(root: world.stateRoot).records(app: "sealed", stage: "test")[0]
-        let plain = try await FileStateStore(root: world.stateRoot).records(app: "plain", stage: "test")[0]
+        if case .files(let root) = world.state {
+            for file in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap({ $0 as? URL }) where file.pathExtension == "json" {
+                #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
+            }
+        }
+        let sealed = try await world.store.records(app: "sealed", stage: "test")[0]
+        let plain = try await world.store.records(app: "plain", stage: "test")[0]
         #expect(plain.secrets.isEmpty)
         let opened = try SecretSealer(password: "pw").open(try #require(sealed.secrets["secret"]))
         #expect(keys.contains { $0.secret == opened.revealed })
@@ -398,11 +406,11 @@ struct World {
         await world.resetLog()
         #expect(try await world.stack(password: "new").forgetStoredSecrets() == 2, "the secret and the secret DSN")
         #expect(await world.requests().isEmpty, "forgetting sends nothing")
-        let record = try #require(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").first)
+        let record = try #require(try await world.store.records(app: "shop", stage: "test").first)
         #expect(record.secrets.isEmpty && record.attributes["keyId"] != nil, "only the secrets are gone")
         let changes = try await world.stack(password: "new").run { _ = try await ClientKey("k", project: "my-project", organization: "my-org") }
         #expect(changes.map(\.action) == [.noChange])
-        let resealed = try #require(try await FileStateStore(root: world.stateRoot).records(app: "shop", stage: "test").first?.secrets["secret"])
+        let resealed = try #require(try await world.store.records(app: "shop", stage: "test").first?.secrets["secret"])
         #expect(try SecretSealer(password: "new").open(resealed).revealed == secret, "the secret is read from the server again and sealed anew")
     }
 }

@@ -16,9 +16,9 @@ import TestSupport
         let process = Process()
         let output = Pipe()
 
-        init(url: String, state: URL, keys: Int, suffix: String, hold: Int = 0, lockTimeout: Int = 30_000) throws {
+        init(url: String, state: StateUnderTest, keys: Int, suffix: String, hold: Int = 0, lockTimeout: Int = 30_000) throws {
             process.executableURL = URL(fileURLWithPath: TestProcess.product("StackRunner"))
-            process.arguments = ["--url", url, "--token", ProcessTests.token, "--state", state.path, "--keys", "\(keys)",
+            process.arguments = ["--url", url, "--token", ProcessTests.token, "--state", state.location, "--keys", "\(keys)",
                                  "--suffix", suffix, "--hold-ms", "\(hold)", "--lock-timeout-ms", "\(lockTimeout)"]
             process.standardOutput = output
             process.standardError = output
@@ -39,9 +39,11 @@ import TestSupport
 
     struct Setup {
         let server: SandboxServer
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
+        let state: StateUnderTest
 
-        init() async throws {
+        /// A sandbox, and state of the kind this test run uses (or PostgreSQL when asked).
+        init(postgres: Bool = StateUnderTest.usesPostgres) async throws {
+            state = try postgres ? StateUnderTest.postgresState() : StateUnderTest.fresh()
             let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(ProcessTests.token)]))
             server = try await SandboxServer.start(sandbox)
         }
@@ -55,19 +57,19 @@ import TestSupport
         }
 
         func recordIDs() async throws -> Set<String> {
-            Set(try await FileStateStore(root: state).records(app: "runner", stage: "test").map(\.id))
+            Set(try await state.store().records(app: "runner", stage: "test").map(\.id))
         }
 
         func close() async {
             TestArtifacts.secrets(await server.sandbox.issuedSecrets + [ProcessTests.token])
-            TestArtifacts.keepDirectory(state, as: "runner-state")
+            state.keep(as: "runner-state")
             await server.stop()
-            try? FileManager.default.removeItem(at: state)
+            if case .files(let root) = state { try? FileManager.default.removeItem(at: root) }
         }
     }
 
-    @Test func twoProcessesRunningOneStackTakeTurns() async throws {
-        let setup = try await Setup()
+    @Test(arguments: [false, true]) func twoProcessesRunningOneStackTakeTurns(postgres: Bool) async throws {
+        let setup = try await Setup(postgres: postgres)
         defer { Task { await setup.close() } }
         let first = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", hold: 1_500)
         try await Task.sleep(for: .milliseconds(700))

@@ -1,11 +1,12 @@
 import Foundation
 import SentryAPI
+import SentryPostgresState
 import SentryResources
 
 // One run of a stack in a process of its own, for the tests that run two at once or kill one
 // with SIGKILL half-way: declares keys `k0` ... `k<N-1>` named `Key <i> <suffix>` in my-org/web.
 //
-// Usage: StackRunner --url URL --token TOKEN --state DIR --keys N [--suffix S] [--hold-ms MS] [--lock-timeout-ms MS]
+// Usage: StackRunner --url URL --token TOKEN --state DIR|POSTGRES_URL --keys N [--suffix S] [--hold-ms MS] [--lock-timeout-ms MS]
 // Exit status: 0 done (prints the changes), 3 the stack was locked by another run, 1 any other error.
 
 var options: [String: String] = [:]
@@ -21,7 +22,8 @@ let suffix = options["--suffix"] ?? ""
 let hold = Int(options["--hold-ms"] ?? "0") ?? 0
 let lockTimeout = Int(options["--lock-timeout-ms"] ?? "30000") ?? 30_000
 
-let stack = try Stack(app: "runner", stage: "test", store: FileStateStore(root: URL(fileURLWithPath: state))) { explicit in
+PostgresStateStore.register()
+let stack = try Stack(app: "runner", stage: "test", store: StateStores.open(state)) { explicit in
     SentryConfiguration(authToken: explicit ?? Secret(token), baseURL: url, retryBudget: 3,
                         initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
 }

@@ -18,7 +18,7 @@ public enum TestProcess {
         }
     }
 
-    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL?) throws -> (status: Int32, output: String) {
+    public static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL?) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
