@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "SentryCLI",
             dependencies: [
-                "SentryAPI", "SentryResources", "SentrySandbox",
+                "SentryAPI", "SentryResources", "SentryPostgresState", "SentrySandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "TestSupport", "StackRunner"]),
-        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "TestSupport"]),
+        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "TestSupport", "SentryCLI"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
         .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandbox", "TestSupport"]),
         .testTarget(

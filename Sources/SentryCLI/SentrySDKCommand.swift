@@ -14,7 +14,7 @@ struct SentrySDKCommand: AsyncParsableCommand {
         3 authentication or permission, 4 not found.
         """,
         version: version,
-        subcommands: [KeysCommand.self, SandboxCommand.self]
+        subcommands: [KeysCommand.self, StateCommand.self, SandboxCommand.self]
     )
 
     /// Parses and runs, with usage errors exiting 2 (as the documented exit codes say) rather

@@ -314,3 +314,43 @@ struct Database {
         #expect(try await setup.serverKeys().count == 7, "moving state sends nothing to Sentry")
     }
 }
+
+/// `sentry-sdk state` as a process.
+@Suite struct StateCommandTests {
+    @Test func migrateToPostgresAndBackFromTheCommandLine() async throws {
+        let database = try Database()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-state-\(UUID().uuidString)")
+        let files = FileStateStore(root: directory)
+        for (index, id) in ["web", "api", "worker"].enumerated() {
+            try await files.write(PostgresStateStoreTests.record(id, order: index), app: "shop", stage: "prod")
+        }
+        let cli = TestProcess.product("sentry-sdk")
+        let moved = try await TestProcess.run(cli, ["state", "migrate", "--app", "shop", "--stage", "prod", "--from", directory.path, "--to", database.url])
+        #expect(moved.status == 0, "\(moved.output)")
+        #expect(moved.output.contains("Copied 3 resources of shop/prod; the source is unchanged."))
+        #expect(try await database.store.records(app: "shop", stage: "prod") == files.records(app: "shop", stage: "prod"))
+
+        let listed = try await TestProcess.run(cli, ["state", "list", "--app", "shop", "--stage", "prod", "--state", database.url])
+        #expect(listed.status == 0)
+        #expect(listed.output.split(separator: "\n").map { $0.split(separator: "\t").prefix(3).joined(separator: " ") }
+                == ["web ClientKey key-web", "api ClientKey key-api", "worker ClientKey key-worker"])
+
+        let back = directory.appendingPathComponent("back")
+        let returned = try await TestProcess.run(cli, ["state", "migrate", "--app", "shop", "--stage", "prod", "--from", database.url, "--to", back.path])
+        #expect(returned.status == 0, "\(returned.output)")
+        #expect(try await FileStateStore(root: back).records(app: "shop", stage: "prod") == files.records(app: "shop", stage: "prod"))
+    }
+
+    @Test func badLocationsAreUsageErrorsAndWrongCredentialsNameNoPassword() async throws {
+        let cli = TestProcess.product("sentry-sdk")
+        let unknown = try await TestProcess.run(cli, ["state", "list", "--app", "shop", "--stage", "prod", "--state", "redis://h/0"])
+        #expect(unknown.status == 2)
+        #expect(unknown.output.contains("\"redis\""))
+        let url = try TestPostgres.url()
+        let wrong = url.replacingOccurrences(of: #"sentry_sdk:[^@]*@"#, with: "sentry_sdk:not-the-password-4f1d@", options: .regularExpression)
+        let refused = try await TestProcess.run(cli, ["state", "list", "--app", "shop", "--stage", "prod", "--state", wrong])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("Cannot connect to the state database"), "\(refused.output)")
+        #expect(!refused.output.contains("not-the-password-4f1d"))
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import SentryPostgresState
+import SentryResources
+
+/// `sentry-sdk state ...`: where stacks keep their state, and moving it.
+struct StateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Show a stack's state, or move it between files and PostgreSQL.",
+        discussion: """
+        A location is a directory (file state) or a postgres:// URL (PostgreSQL state). By \
+        default the state is SENTRY_SDK_STATE_URL when set, else SENTRY_SDK_STATE_DIR, else \
+        .sentry-sdk in the current directory: the same place a stack uses.
+        """,
+        subcommands: [ListState.self, MigrateState.self]
+    )
+}
+
+/// Which stack.
+struct StackOptions: ParsableArguments {
+    @Option(help: "The stack's application.")
+    var app: String
+
+    @Option(help: "The stack's stage.")
+    var stage: String
+
+    func validate() throws {
+        if app.allSatisfy(\.isWhitespace) { throw ValidationError("--app must not be empty.") }
+        if stage.allSatisfy(\.isWhitespace) { throw ValidationError("--stage must not be empty.") }
+    }
+}
+
+/// Opens a location given on the command line, or the environment's default.
+func openState(_ location: String?) throws -> any StateStore {
+    PostgresStateStore.register()
+    guard let location else { return StateStores.fromEnvironment() }
+    do {
+        return try StateStores.open(location)
+    } catch {
+        throw CLIError.usage("\(error)")
+    }
+}
+
+/// Runs a state command body: state errors are one sentence on stderr and exit 1.
+func performState(_ body: () async throws -> Void) async throws {
+    try await perform {
+        do {
+            try await body()
+        } catch let error as StateError {
+            throw CLIError.api(error.description)
+        }
+    }
+}
+
+struct ListState: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the resources a stack's state records.",
+        discussion: """
+        Examples:
+          sentry-sdk state list --app shop --stage prod
+          sentry-sdk state list --app shop --stage prod --state postgres://deploy@db.internal/infra
+        """
+    )
+
+    @OptionGroup var stack: StackOptions
+
+    @Option(help: "The state's location (a directory or a postgres:// URL).")
+    var state: String?
+
+    func run() async throws {
+        try await performState {
+            let store = try openState(state)
+            for record in try await store.records(app: stack.app, stage: stack.stage) {
+                let key = record.attributes["keyId"].flatMap { if case .string(let id) = $0 { id } else { nil } } ?? "-"
+                print("\(record.id)\t\(record.type)\t\(key)\t\(record.secrets.isEmpty ? "no secret stored" : "secret sealed")")
+            }
+        }
+    }
+}
+
+struct MigrateState: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Copy a stack's state from one location to another, checked.",
+        discussion: """
+        Both locations are locked while the records are copied; the copy is read back and \
+        compared with the source. The source is left as it was: delete it once the stack runs \
+        from its new place. Sealed secrets move as they are (the same password opens them).
+
+        Examples:
+          sentry-sdk state migrate --app shop --stage prod --from .sentry-sdk --to postgres://deploy@db.internal/infra
+          sentry-sdk state migrate --app shop --stage prod --from "$SENTRY_SDK_STATE_URL" --to .sentry-sdk
+        """
+    )
+
+    @OptionGroup var stack: StackOptions
+
+    @Option(help: "Where the state is now (a directory or a postgres:// URL).")
+    var from: String
+
+    @Option(help: "Where it goes (a directory or a postgres:// URL).")
+    var to: String
+
+    @Flag(help: "Replace state the destination already has for this stack.")
+    var replace = false
+
+    @Option(help: "Seconds to wait for a run holding either lock.")
+    var lockTimeout = 30
+
+    func validate() throws {
+        if from == to { throw ValidationError("--from and --to are the same location.") }
+        if lockTimeout < 0 { throw ValidationError("--lock-timeout must not be negative.") }
+    }
+
+    func run() async throws {
+        try await performState {
+            let source = try openState(from)
+            let destination = try openState(to)
+            let count = try await StateMigration.copy(app: stack.app, stage: stack.stage, from: source, to: destination,
+                                                      replace: replace, lockTimeout: .seconds(lockTimeout))
+            print("Copied \(count) resource\(count == 1 ? "" : "s") of \(stack.app)/\(stack.stage); the source is unchanged.")
+        }
+    }
+}
