@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // SentryAPI against curl on the same sandbox (`APIBenchmark`), and a 500-key stack under
-// sentry.io's rate limit (`StackBenchmark`): `Benchmarks/api/run`.
+// sentry.io's rate limit (`StackBenchmark`), and that stack's no-op rerun with PostgreSQL
+// state against file state (`StateBenchmark`): `Benchmarks/api/run`.
 // A package of its own, so the main package carries no benchmark code.
 import PackageDescription
 
@@ -30,6 +31,16 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "SentryResources", package: "sentry-sdk"),
+                .product(name: "SentryAPI", package: "sentry-sdk"),
+                .product(name: "SentrySandbox", package: "sentry-sdk"),
+            ]
+        ),
+        .executableTarget(
+            name: "StateBenchmark",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SentryResources", package: "sentry-sdk"),
+                .product(name: "SentryPostgresState", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
             ]

@@ -10,8 +10,13 @@ public enum StateMigration {
     /// Sealed secrets are copied as they are: the same password opens them in either store.
     ///
     /// - Parameters:
+    ///   - app: the stack's application.
+    ///   - stage: the stack's stage.
+    ///   - source: where the state is now.
+    ///   - destination: where it goes.
     ///   - replace: when the destination already has state for this stack, replace it;
     ///     otherwise that is an error, so that nothing there is lost by accident.
+    ///   - lockTimeout: how long to wait for a run that holds either store's lock.
     /// - Returns: how many records were copied.
     @discardableResult
     public static func copy(app: String, stage: String, from source: any StateStore, to destination: any StateStore,
