@@ -322,9 +322,11 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
             if held[Self.stackKey(lock.app, lock.stage)] === lock.connection { held[Self.stackKey(lock.app, lock.stage)] = nil }
         }
         if !lock.connection.isClosed {
-            _ = try? await lock.connection.query(
-                "DELETE FROM \(unescaped: table) WHERE app = \(lock.app) AND stage = \(lock.stage) AND kind = 'lock' AND id = ''", logger: logger)
-            _ = try? await lock.connection.query("SELECT pg_advisory_unlock(\(lock.key))", logger: logger)
+            // The holder's row goes, then the lock: one statement, one round trip.
+            _ = try? await lock.connection.query("""
+                WITH holder AS (DELETE FROM \(unescaped: table) WHERE app = \(lock.app) AND stage = \(lock.stage) AND kind = 'lock' AND id = '')
+                SELECT pg_advisory_unlock(\(lock.key))
+                """, logger: logger)
         }
         try? await lock.connection.close()
     }
@@ -353,6 +355,8 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
     /// Creates or migrates the table, in one transaction, under a lock that keeps two
     /// processes from migrating at once.
     func migrate(_ connection: PostgresConnection) async throws {
+        // The common case in one round trip: the table is there, at this version.
+        if let version = try? await first(Self.versionQuery(table), on: connection, as: Int.self), version == Self.migrations.count { return }
         let schema = configuration.schema
         try await connection.query("BEGIN", logger: logger)
         do {
