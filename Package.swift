@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SentryPostgresState", targets: ["SentryPostgresState"]),
         .library(name: "GeneratorCore", targets: ["GeneratorCore"]),
         .executable(name: "sentry-sdk", targets: ["SentryCLI"]),
+        .executable(name: "sentry-sdk-state", targets: ["SentryStateCLI"]),
         .executable(name: "Generator", targets: ["Generator"]),
         .plugin(name: "GenerateModels", targets: ["GenerateModels"]),
     ],
@@ -107,7 +108,16 @@ let package = Package(
         .executableTarget(
             name: "SentryCLI",
             dependencies: [
-                "SentryAPI", "SentryResources", "SentryPostgresState", "SentrySandbox",
+                "SentryAPI", "SentryResources", "SentrySandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // `sentry-sdk state ...`, a program of its own so that `sentry-sdk` does not link the
+        // PostgreSQL driver (see StatePassthrough.swift).
+        .executableTarget(
+            name: "SentryStateCLI",
+            dependencies: [
+                "SentryResources", "SentryPostgresState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -147,7 +157,7 @@ let package = Package(
         ),
         .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "TestSupport", "StackRunner"]),
-        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "TestSupport", "SentryCLI"]),
+        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "TestSupport", "SentryCLI", "SentryStateCLI"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
         .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandbox", "TestSupport"]),
         .testTarget(

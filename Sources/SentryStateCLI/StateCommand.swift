@@ -3,10 +3,16 @@ import Foundation
 import SentryPostgresState
 import SentryResources
 
-/// `sentry-sdk state ...`: where stacks keep their state, and moving it.
+/// `sentry-sdk state ...` (the `sentry-sdk-state` program): where stacks keep their state, and
+/// moving it.
+///
+/// A program of its own, which `sentry-sdk state` runs: it links the PostgreSQL driver, and the
+/// `keys` commands, which need no state, start faster and smaller without it (every linked
+/// module adds to the runtime's start-up work).
+@main
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "state",
+        commandName: "sentry-sdk state",
         abstract: "Show a stack's state, or move it between files and PostgreSQL.",
         discussion: """
         A location is a directory (file state) or a postgres:// URL (PostgreSQL state). By \
@@ -15,6 +21,24 @@ struct StateCommand: AsyncParsableCommand {
         """,
         subcommands: [ListState.self, MigrateState.self]
     )
+
+    /// Parses and runs, with usage errors exiting 2 as `sentry-sdk` documents (ArgumentParser's own is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Which stack.
@@ -31,6 +55,11 @@ struct StackOptions: ParsableArguments {
     }
 }
 
+/// A location that cannot be opened: bad usage.
+struct BadLocation: Error {
+    var description: String
+}
+
 /// Opens a location given on the command line, or the environment's default.
 func openState(_ location: String?) throws -> any StateStore {
     PostgresStateStore.register()
@@ -38,18 +67,21 @@ func openState(_ location: String?) throws -> any StateStore {
     do {
         return try StateStores.open(location)
     } catch {
-        throw CLIError.usage("\(error)")
+        throw BadLocation(description: "\(error)")
     }
 }
 
-/// Runs a state command body: state errors are one sentence on stderr and exit 1.
+/// Runs a state command body: the failure is one sentence on stderr; exit 2 for a location
+/// that cannot be used, 1 for a state or database error (the exit codes of `sentry-sdk`).
 func performState(_ body: () async throws -> Void) async throws {
-    try await perform {
-        do {
-            try await body()
-        } catch let error as StateError {
-            throw CLIError.api(error.description)
-        }
+    do {
+        try await body()
+    } catch let error as BadLocation {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(2)
+    } catch let error as StateError {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(1)
     }
 }
 
