@@ -393,8 +393,9 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
     /// The schema version the table is at (0 when there is no table yet).
     public func schemaVersion() async throws -> Int {
         let connection = try await connect()
-        defer { Task { try? await connection.close() } }
-        return try await first(Self.versionQuery(table), on: connection, as: Int.self) ?? 0
+        let version = try? await first(Self.versionQuery(table), on: connection, as: Int.self)
+        try? await connection.close()
+        return version ?? 0
     }
 
     static func versionQuery(_ table: String) -> PostgresQuery {
@@ -435,20 +436,21 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
     /// Runs `operation`, giving up after `timeout`. postgres-nio 1.33 can leave a query waiting
     /// forever when its connection closes at that moment (seen in the dropped-connection
     /// test), so the wait is raced against a clock rather than left to the driver; the
-    /// abandoned operation ends when its connection is closed.
+    /// abandoned operation ends when its connection is closed. The clock stops when the
+    /// operation ends first.
     static func withDeadline<Value: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let finished = Mutex(false)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
             let finish = { @Sendable (result: Result<Value, any Error>) in
                 if finished.withLock({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
             }
-            let work = Task {
-                do { finish(.success(try await operation())) } catch { finish(.failure(error)) }
+            let timer = Task {
+                try await Task.sleep(for: timeout)
+                finish(.failure(DeadlineExceeded()))
             }
             Task {
-                try? await Task.sleep(for: timeout)
-                finish(.failure(DeadlineExceeded()))
-                work.cancel()
+                do { finish(.success(try await operation())) } catch { finish(.failure(error)) }
+                timer.cancel()
             }
         }
     }

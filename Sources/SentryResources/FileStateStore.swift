@@ -17,8 +17,13 @@ public struct FileStateStore: StateStore {
     ///   - root: the state directory; `SENTRY_SDK_STATE_DIR`, else `.sentry-sdk` in the current directory.
     ///   - logger: where warnings about loose permissions go.
     public init(root: URL? = nil, logger: Logger = Logger(label: "sentry-sdk.state")) {
-        self.root = root ?? URL(fileURLWithPath: ProcessInfo.processInfo.environment["SENTRY_SDK_STATE_DIR"] ?? ".sentry-sdk")
+        self.root = root ?? Self.defaultRoot()
         self.logger = logger
+    }
+
+    /// `SENTRY_SDK_STATE_DIR` when set, else `.sentry-sdk` in the current directory.
+    static func defaultRoot(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        URL(fileURLWithPath: environment["SENTRY_SDK_STATE_DIR"] ?? ".sentry-sdk")
     }
 
     func directory(app: String, stage: String) -> URL {

@@ -55,7 +55,7 @@ public enum StateStores {
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
                                        logger: Logger = Logger(label: "sentry-sdk.state")) -> any StateStore {
         guard let url = environment[urlVariable], !url.isEmpty else {
-            return FileStateStore(root: URL(fileURLWithPath: environment["SENTRY_SDK_STATE_DIR"] ?? ".sentry-sdk"), logger: logger)
+            return FileStateStore(root: FileStateStore.defaultRoot(environment), logger: logger)
         }
         do {
             return try open(url, logger: logger)
