@@ -166,6 +166,29 @@ struct Database {
         #expect(try database.lockHolderPID(app: "shop", stage: "prod") == nil)
     }
 
+    /// The URL's sslmode reaches postgres-nio: the server (TLS on, self-signed) reports each
+    /// session's encryption in pg_stat_ssl.
+    @Test func tlsSettingsPassThroughToTheConnection() async throws {
+        let database = try Database()
+        let certificate = try TestPostgres.certificate()
+        func encrypted(_ parameters: String) async throws -> Bool {
+            let store = try PostgresStateStore(url: database.url + parameters)
+            let connection = try await store.connect()
+            let ssl = try await store.first("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", on: connection, as: Bool.self)
+            try await connection.close()
+            return try #require(ssl)
+        }
+        #expect(try await encrypted("&sslmode=disable") == false)
+        #expect(try await encrypted("&sslmode=require") == true)
+        #expect(try await encrypted("&sslmode=verify-full&sslrootcert=\(certificate)") == true)
+        // verify-full checks the certificate: the system's roots do not vouch for a self-signed one.
+        await #expect {
+            _ = try await PostgresStateStore(url: database.url + "&sslmode=verify-full").records(app: "a", stage: "b")
+        } throws: { error in
+            "\(error)".contains("Cannot connect to the state database")
+        }
+    }
+
     @Test func aCrashedRunsLockGoesWithItsConnection() async throws {
         let database = try Database()
         let lock = try await database.store.lock(app: "shop", stage: "prod", timeout: .seconds(1))

@@ -29,6 +29,15 @@ public enum TestPostgres {
         return result.output
     }
 
+    /// The server's TLS certificate (self-signed, for 127.0.0.1): `SENTRY_SDK_TEST_POSTGRES_CA`
+    /// with a server of one's own, else the one Scripts/postgres made.
+    public static func certificate() throws -> String {
+        _ = try url()
+        if let path = ProcessInfo.processInfo.environment["SENTRY_SDK_TEST_POSTGRES_CA"], !path.isEmpty { return path }
+        guard let directory = startedDirectory else { throw PostgresUnavailable(message: "SENTRY_SDK_TEST_POSTGRES_URL is set without SENTRY_SDK_TEST_POSTGRES_CA") }
+        return directory + "/server.crt"
+    }
+
     struct PostgresUnavailable: Error, CustomStringConvertible {
         var message: String
         var description: String { message }
