@@ -208,15 +208,20 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
 
     public func write(_ record: ResourceRecord, app: String, stage: String) async throws {
         let body = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        let (table, logger) = (table, logger)
-        _ = try await withConnection(app: app, stage: stage) { connection in
-            try await connection.query("""
-                INSERT INTO \(unescaped: table) (app, stage, kind, id, position, body, updated_at)
-                VALUES (\(app), \(stage), 'resource', \(record.id), \(record.order), \(body)::jsonb, now())
-                ON CONFLICT (app, stage, kind, id)
-                DO UPDATE SET position = EXCLUDED.position, body = EXCLUDED.body, updated_at = now()
-                """, logger: logger)
+        try await withConnection(app: app, stage: stage) { [self] connection in
+            try await upsert(app: app, stage: stage, kind: "resource", id: record.id, position: record.order, body: body, on: connection)
         }
+    }
+
+    /// Writes one row of the table, replacing the one with its key.
+    func upsert(app: String, stage: String, kind: String, id: String, position: Int = 0, body: String,
+                on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO \(unescaped: table) (app, stage, kind, id, position, body, updated_at)
+            VALUES (\(app), \(stage), \(kind), \(id), \(position), \(body)::jsonb, now())
+            ON CONFLICT (app, stage, kind, id)
+            DO UPDATE SET position = EXCLUDED.position, body = EXCLUDED.body, updated_at = now()
+            """, logger: logger)
     }
 
     public func delete(id: String, app: String, stage: String) async throws {
@@ -238,18 +243,13 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
                     let holder = try await first(
                         "SELECT body->>'holder' FROM \(unescaped: table) WHERE app = \(app) AND stage = \(stage) AND kind = 'lock' AND id = ''",
                         on: connection, as: String.self)
-                    throw StateError("The stack \(app)/\(stage) is locked by another run\(holder.map { " (\($0))" } ?? ""); wait for it to finish, or try again later.")
+                    throw StateError.locked(app: app, stage: stage, holder: holder)
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
             // Say who holds it, for the message a waiting run prints.
-            let holder = "process \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(ISO8601DateFormatter().string(from: Date()))"
-            let body = String(decoding: try JSONEncoder().encode(["holder": holder]), as: UTF8.self)
-            try await connection.query("""
-                INSERT INTO \(unescaped: table) (app, stage, kind, id, position, body, updated_at)
-                VALUES (\(app), \(stage), 'lock', '', 0, \(body)::jsonb, now())
-                ON CONFLICT (app, stage, kind, id) DO UPDATE SET body = EXCLUDED.body, updated_at = now()
-                """, logger: logger)
+            let body = String(decoding: try JSONEncoder().encode(["holder": StateLockHolder.current]), as: UTF8.self)
+            try await upsert(app: app, stage: stage, kind: "lock", id: "", body: body, on: connection)
         } catch {
             try? await connection.close()
             throw Self.stateError(error, doing: "taking the lock of \(app)/\(stage)")
@@ -376,11 +376,7 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
                 for migration in Self.migrations[version...] {
                     try await connection.query(PostgresQuery(unsafeSQL: migration.replacingOccurrences(of: "{table}", with: table)), logger: logger)
                 }
-                let body = "{\"version\": \(Self.migrations.count)}"
-                try await connection.query("""
-                    INSERT INTO \(unescaped: table) (app, stage, kind, id, body) VALUES ('', '', 'schema', '', \(body)::jsonb)
-                    ON CONFLICT (app, stage, kind, id) DO UPDATE SET body = EXCLUDED.body, updated_at = now()
-                    """, logger: logger)
+                try await upsert(app: "", stage: "", kind: "schema", id: "", body: "{\"version\": \(Self.migrations.count)}", on: connection)
                 logger.info("State table \(table) migrated from schema version \(version) to \(Self.migrations.count).")
             }
             try await connection.query("COMMIT", logger: logger)

@@ -83,12 +83,12 @@ public struct FileStateStore: StateStore {
             guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
                 let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 close(descriptor)
-                throw StateError("The stack \(app)/\(stage) is locked by another run\(holder.isEmpty ? "" : " (\(holder))"); wait for it to finish, or try again later.")
+                throw StateError.locked(app: app, stage: stage, holder: holder)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
         // Say who holds it, for the message a waiting run prints.
-        let holder = "process \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(ISO8601DateFormatter().string(from: Date()))\n"
+        let holder = StateLockHolder.current + "\n"
         ftruncate(descriptor, 0)
         _ = holder.withCString { pwrite(descriptor, $0, strlen($0), 0) }
         return FileLock(descriptor: descriptor)

@@ -51,3 +51,24 @@ public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An error with its sentence.
     public init(_ description: String) { self.description = description }
 }
+
+extension StateError {
+    /// The sentence every store gives when another run holds a stack's lock past the timeout.
+    ///
+    /// - Parameters:
+    ///   - app: the stack's application.
+    ///   - stage: the stack's stage.
+    ///   - holder: who holds it, as ``StateLockHolder/current`` described it, if known.
+    public static func locked(app: String, stage: String, holder: String?) -> StateError {
+        let holder = holder.flatMap { $0.isEmpty ? nil : " (\($0))" } ?? ""
+        return StateError("The stack \(app)/\(stage) is locked by another run\(holder); wait for it to finish, or try again later.")
+    }
+}
+
+/// How a store records who holds a stack's lock, for the message a waiting run gets.
+public enum StateLockHolder {
+    /// This process, now: `process 4242 on ci-runner-3 since 2026-11-27T08:00:00Z`.
+    public static var current: String {
+        "process \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(ISO8601DateFormatter().string(from: Date()))"
+    }
+}
