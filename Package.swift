@@ -1,6 +1,18 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The command-line programs start many times a day, each for one request. On Linux they are
+// linked as position-dependent executables (no relocations to apply at start, so no pages
+// copied to hold them) whose symbols are not exported (the runtime's start-up `dladdr` then
+// searches a table of a few symbols instead of ~40,000). Measured with Benchmarks/cli:
+// `sentry-sdk --version` 3.4 ms instead of 4.9 ms, `keys list` peak memory 24 MB instead of
+// 32 MB. lld, shipped with the toolchain, because gold turns the references of a
+// position-dependent program to the shared Swift runtime of a debug build into ones that the
+// loader warns about at run time. Swift code is position-independent either way.
+let commandLineProgramLinking: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "sentry-sdk",
     platforms: [.macOS(.v13)],
@@ -110,7 +122,9 @@ let package = Package(
             dependencies: [
                 "SentryAPI", "SentryResources", "SentrySandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            linkerSettings: commandLineProgramLinking
         ),
         // `sentry-sdk state ...`, a program of its own so that `sentry-sdk` does not link the
         // PostgreSQL driver (see StatePassthrough.swift).
@@ -119,7 +133,8 @@ let package = Package(
             dependencies: [
                 "SentryResources", "SentryPostgresState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: commandLineProgramLinking
         ),
 
         // Random stack operations under random faults, checking the SDK's promises after each

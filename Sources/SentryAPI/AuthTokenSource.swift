@@ -15,9 +15,10 @@ public enum AuthTokenSource: String, Sendable, Equatable {
     /// `token` under `[auth]` in `~/.sentryclirc`.
     case sentryCLIRC = "~/.sentryclirc"
 
-    /// The first token found, and where.
+    /// The first token found, and where. The directories are looked up only when their file is
+    /// read (finding the home directory reads the user database).
     public static func resolve(
-        explicit: Secret?, environment: [String: String], currentDirectory: URL, homeDirectory: URL
+        explicit: Secret?, environment: [String: String], currentDirectory: @autoclosure () -> URL, homeDirectory: @autoclosure () -> URL
     ) throws(ConfigurationError) -> (token: Secret, source: AuthTokenSource) {
         if let explicit {
             guard !explicit.isBlank else { throw ConfigurationError("The auth token given is empty: pass a Sentry auth token.") }
@@ -29,14 +30,14 @@ public enum AuthTokenSource: String, Sendable, Equatable {
             }
             return (Secret(value.trimmingCharacters(in: .whitespacesAndNewlines)), .environment)
         }
-        if let contents = try? String(contentsOf: currentDirectory.appendingPathComponent(".env"), encoding: .utf8),
+        if let contents = try? String(contentsOf: currentDirectory().appendingPathComponent(".env"), encoding: .utf8),
            let value = DotEnv.parse(contents)["SENTRY_AUTH_TOKEN"] {
             guard !value.isEmpty else {
                 throw ConfigurationError("SENTRY_AUTH_TOKEN in .env is empty: set it to a Sentry auth token.")
             }
             return (Secret(value), .dotEnv)
         }
-        if let contents = try? String(contentsOf: homeDirectory.appendingPathComponent(".sentryclirc"), encoding: .utf8),
+        if let contents = try? String(contentsOf: homeDirectory().appendingPathComponent(".sentryclirc"), encoding: .utf8),
            let value = INI.parse(contents)["auth"]?["token"], !value.isEmpty {
             return (Secret(value), .sentryCLIRC)
         }

@@ -66,10 +66,10 @@ public struct SentryConfiguration: Sendable {
     public static func resolve(
         authToken: Secret? = nil, url: String? = nil, region: SentryRegion? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        homeDirectory: URL = FileManager.default.homeDirectoryForCurrentUser
+        currentDirectory: @autoclosure () -> URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        homeDirectory: @autoclosure () -> URL = FileManager.default.homeDirectoryForCurrentUser
     ) throws(ConfigurationError) -> SentryConfiguration {
-        let token = try AuthTokenSource.resolve(explicit: authToken, environment: environment, currentDirectory: currentDirectory, homeDirectory: homeDirectory)
+        let token = try AuthTokenSource.resolve(explicit: authToken, environment: environment, currentDirectory: currentDirectory(), homeDirectory: homeDirectory())
         let baseURL = try SentryRegion.baseURL(explicit: url, region: region, environment: environment)
         return SentryConfiguration(authToken: token.token, baseURL: baseURL)
     }

@@ -73,11 +73,16 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     /// A transport with its own connection pool.
     ///
-    /// - Parameter connectTimeout: time allowed to establish a connection.
-    public init(connectTimeout: Duration) {
+    /// - Parameters:
+    ///   - connectTimeout: time allowed to establish a connection.
+    ///   - http1Only: speak HTTP/1.1 only, as plain `http://` servers do. async-http-client
+    ///     otherwise starts expecting HTTP/2 and, on finding HTTP/1.1 at the first connection,
+    ///     opens a second connection that nothing uses.
+    public init(connectTimeout: Duration, http1Only: Bool = false) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
         configuration.decompression = .enabled(limit: .ratio(50))
+        if http1Only { configuration.httpVersion = .http1Only }
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         loop = HTTPClient.defaultEventLoopGroup.next()
         loopExecutor = EventLoopTaskExecutor(loop)

@@ -34,7 +34,8 @@ public final class SentryClient: Sendable {
     ///   - transport: the HTTP layer; async-http-client unless a test gives another.
     public init(configuration: SentryConfiguration, transport: (any HTTPTransport)? = nil) {
         self.configuration = configuration
-        self.transport = transport ?? AsyncHTTPClientTransport(connectTimeout: configuration.connectTimeout)
+        self.transport = transport ?? AsyncHTTPClientTransport(
+            connectTimeout: configuration.connectTimeout, http1Only: configuration.baseURL.scheme?.lowercased() == "http")
         limiter = ConcurrencyLimiter(limit: configuration.maximumConcurrentRequests)
         baseURLString = configuration.baseURL.absoluteString.trimmingSuffix("/")
     }

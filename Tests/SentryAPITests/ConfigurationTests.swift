@@ -29,6 +29,18 @@ import Testing
         #expect(try resolve(explicit: "explicit", environment: ["SENTRY_AUTH_TOKEN": "from-env"]).source == .explicit)
     }
 
+    @Test func directoriesAreLookedUpOnlyWhenTheirFileIsRead() throws {
+        // Finding the home directory reads the user database: not needed when a token is given.
+        let looked = LookupCounter()
+        _ = try AuthTokenSource.resolve(explicit: "explicit", environment: [:], currentDirectory: looked.directory(work), homeDirectory: looked.directory(home))
+        _ = try AuthTokenSource.resolve(explicit: nil, environment: ["SENTRY_AUTH_TOKEN": "t"], currentDirectory: looked.directory(work), homeDirectory: looked.directory(home))
+        #expect(looked.count == 0)
+        try Data("[auth]\ntoken = from-rc\n".utf8).write(to: home.appendingPathComponent(".sentryclirc"))
+        let found = try AuthTokenSource.resolve(explicit: nil, environment: [:], currentDirectory: looked.directory(work), homeDirectory: looked.directory(home))
+        #expect(found.source == .sentryCLIRC)
+        #expect(looked.count == 2)
+    }
+
     @Test func missingOrEmptyTokensSayWhatToSet() {
         #expect(throws: ConfigurationError.self) { try resolve() }
         do {
@@ -83,5 +95,14 @@ import Testing
     @Test(arguments: ["", "garbage", "<unterminated; rel=\"next\"", "<https://a/>; rel=\"previous\"; results=\"true\"; cursor=\"1:0:0\"", "<https://a/>; rel=\"next\"; results=\"true\""])
     func malformedHeadersGiveNoNextCursor(_ text: String) {
         #expect(LinkHeader(text).nextCursor == nil)
+    }
+}
+
+/// Counts the directory lookups that `AuthTokenSource.resolve` makes.
+private final class LookupCounter {
+    var count = 0
+    func directory(_ url: URL) -> URL {
+        count += 1
+        return url
     }
 }
