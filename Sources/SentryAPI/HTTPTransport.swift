@@ -109,10 +109,16 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             // The future-based call collects the body on the event loop in one piece: fewer
             // hops between threads than streaming it through an AsyncSequence, which matters
             // for many small requests.
-            let response = try await client.execute(request: outgoing, eventLoop: .delegateAndChannel(on: loop), deadline: .now() + .nanoseconds(nanoseconds)).get()
+            // `.delegate(on:)`: the response is handled on `loop`, and a new connection is made
+            // there too; `.delegateAndChannel(on:)` would make each connection an "overflow"
+            // one, which async-http-client closes as soon as it is idle: one per request.
+            let response = try await client.execute(request: outgoing, eventLoop: .delegate(on: loop), deadline: .now() + .nanoseconds(nanoseconds)).get()
             var fields: [String: String] = [:]
-            for header in response.headers where fields[header.name.lowercased()] == nil {
-                fields[header.name.lowercased()] = header.value
+            fields.reserveCapacity(response.headers.count)
+            for header in response.headers {
+                // Most servers send lowercase names (HTTP/2 requires it): no copy for those.
+                let name = header.name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? header.name.lowercased() : header.name
+                if fields[name] == nil { fields[name] = header.value }
             }
             let body = response.body.map { Data($0.readableBytesView) } ?? Data()
             return TransportResponse(status: Int(response.status.code), headers: fields, body: body)

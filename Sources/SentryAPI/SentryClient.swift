@@ -171,7 +171,7 @@ public final class SentryClient: Sendable {
     private func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
         if Operation.Response.self == NoBody.self, let empty = NoBody() as? Operation.Response { return empty }
         do {
-            return try JSONDecoder().decode(Operation.Response.self, from: response.body)
+            return try JSONReader.decode(Operation.Response.self, from: response.body)
         } catch let error as DecodingError {
             throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status,
                               jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
@@ -233,7 +233,11 @@ public final class SentryClient: Sendable {
     private static let queryAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:,")
 
     static func queryEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
+        // Page sizes, cursors and statuses need no encoding, and checking is far cheaper.
+        if text.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "-._~:,".utf8.contains($0) }) {
+            return text
+        }
+        return text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
     }
 }
 

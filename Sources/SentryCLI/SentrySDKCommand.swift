@@ -21,9 +21,10 @@ struct SentrySDKCommand: AsyncParsableCommand {
     /// Parses and runs, with usage errors exiting 2 (as the documented exit codes say) rather
     /// than ArgumentParser's 64.
     static func main() async {
-        // One command makes one request at a time: one network thread is enough, and starting
-        // a second (NIO's default is one per core) only delays the start.
-        NIOSingletons.groupLoopCountSuggestion = 1
+        // A command makes one request at a time: one network thread is enough, and starting
+        // a second (NIO's default is one per core) only delays the start. The sandbox server
+        // keeps the default.
+        if CommandLine.arguments.dropFirst().first != "sandbox" { NIOSingletons.groupLoopCountSuggestion = 1 }
         // The command runs off the main actor and ends the process from there: returning to the
         // main actor first would start a thread to serve the main queue (on Linux the main
         // thread has left it to Dispatch), about a millisecond spent on nothing.

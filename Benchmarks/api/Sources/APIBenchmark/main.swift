@@ -6,11 +6,21 @@ import SentryAPI
 import SentrySandbox
 
 // 1,000 sequential retrieves of one key with SentryClient, then the same 1,000 URLs fetched by
-// one curl process over a kept-alive connection, against the same sandbox server; then 10,000
-// keys listed through the client's pagination, counting requests and watching memory.
+// one curl process over a kept-alive connection, against the same sandbox server, which runs in
+// a process of its own (`sentry-sdk sandbox serve`, started by ../run) so that neither side
+// shares its process with the server; then 10,000 keys listed through the client's pagination
+// (an in-process sandbox, whose request log counts the requests), watching memory.
+//
+// Usage: APIBenchmark ROUNDS SERVER_URL [REPORT_FILE]; the server accepts the token bench-token
+// and has the project bench/web.
 
 let arguments = CommandLine.arguments
 let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
+guard arguments.count > 2 else {
+    FileHandle.standardError.write(Data("usage: APIBenchmark ROUNDS SERVER_URL [REPORT_FILE]\n".utf8))
+    exit(2)
+}
+let serverURL = arguments[2]
 let retrieves = 1_000
 let token = "bench-token"
 
@@ -20,9 +30,7 @@ func residentMegabytes() -> Double {
     return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
 
-let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", ["web", "big"])], tokens: [SandboxToken(token)]))
-let server = try await SandboxServer.start(sandbox)
-let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!))
+let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: serverURL)!))
 let key = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "bench", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Bench")))
 let retrieve = Operations.GetProjectKey(organizationIdOrSlug: "bench", projectIdOrSlug: "web", keyId: key.id)
 
@@ -32,7 +40,7 @@ try FileManager.default.createDirectory(at: work, withIntermediateDirectories: t
 defer { try? FileManager.default.removeItem(at: work) }
 let curlConfig = work.appendingPathComponent("curl.cfg")
 var config = "silent\nheader = \"Authorization: Bearer \(token)\"\n"
-for _ in 0..<retrieves { config += "url = \"\(server.url)\(retrieve.path)\"\noutput = \"/dev/null\"\n" }
+for _ in 0..<retrieves { config += "url = \"\(serverURL)\(retrieve.path)\"\noutput = \"/dev/null\"\n" }
 try config.write(to: curlConfig, atomically: true, encoding: .utf8)
 
 func runCurl() throws -> Double {
@@ -63,7 +71,7 @@ func runClientWithAffinity() async throws -> Double {
 
 // async-http-client alone, without SentryClient: how much of the time is the HTTP library's.
 let rawClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-let rawURL = server.url + retrieve.path
+let rawURL = serverURL + retrieve.path
 func runRaw() async throws -> Double {
     let start = ContinuousClock.now
     for _ in 0..<retrieves {
@@ -93,7 +101,7 @@ func runRawOnLoop() async throws -> Double {
         for _ in 0..<retrieves {
             var request = try HTTPClient.Request(url: rawURL)
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
-            _ = try await rawClient.execute(request: request, eventLoop: .delegateAndChannel(on: rawLoop)).get()
+            _ = try await rawClient.execute(request: request, eventLoop: .delegate(on: rawLoop)).get()
         }
         return seconds(ContinuousClock.now - start)
     }
@@ -101,6 +109,12 @@ func runRawOnLoop() async throws -> Double {
 
 // SentryClient over a transport that answers at once: the client's own cost per request
 // (building it, retries and rate-limit bookkeeping, decoding), without any network.
+/// The key as servers write it (slashes not escaped).
+let keyOnTheWire: Data = try {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .withoutEscapingSlashes
+    return try encoder.encode(key)
+}()
 struct CannedTransport: HTTPTransport {
     let body: Data
     func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
@@ -108,8 +122,8 @@ struct CannedTransport: HTTPTransport {
     }
     func shutdown() async throws {}
 }
-let cannedClient = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!),
-                                transport: CannedTransport(body: try JSONEncoder().encode(key)))
+let cannedClient = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: serverURL)!),
+                                transport: CannedTransport(body: keyOnTheWire))
 func runCanned() async throws -> Double {
     let start = ContinuousClock.now
     for _ in 0..<retrieves { _ = try await cannedClient.send(retrieve) }
@@ -141,7 +155,7 @@ let rawTime = Spread(raws)
 let rawOnLoopTime = Spread(rawsOnLoop)
 let cannedTime = Spread(canned)
 // How much of the client's time is decoding: the same key decoded 1,000 times.
-let keyJSON = try JSONEncoder().encode(key)
+let keyJSON = keyOnTheWire
 let decodeStart = ContinuousClock.now
 for _ in 0..<retrieves { _ = try JSONDecoder().decode(ProjectKey.self, from: keyJSON) }
 let decodeTime = seconds(ContinuousClock.now - decodeStart)
@@ -149,7 +163,10 @@ let ourTime = Spread(ours)
 let affinityTime = Spread(oursWithAffinity)
 let curlTime = Spread(curls)
 
-// 10,000 keys in another project, listed through the client.
+// 10,000 keys listed through a client of an in-process sandbox.
+let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", ["big"])], tokens: [SandboxToken(token)]))
+let server = try await SandboxServer.start(sandbox)
+let listingClient = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!))
 for index in 0..<10_000 {
     _ = await sandbox.handle(SandboxRequest(method: "POST", path: "/api/0/projects/bench/big/keys/",
                                             headers: ["Authorization": "Bearer \(token)"], body: Data(#"{"name": "K\#(index)"}"#.utf8)))
@@ -168,13 +185,14 @@ repeat {
 await sandbox.clearRequestLog()
 var seen = 0
 var memory: [Double] = []
-for try await _ in client.items(Operations.ListProjectKeys(organizationIdOrSlug: "bench", projectIdOrSlug: "big")) {
+for try await _ in listingClient.items(Operations.ListProjectKeys(organizationIdOrSlug: "bench", projectIdOrSlug: "big")) {
     seen += 1
     if seen % 1_000 == 0 { memory.append(residentMegabytes()) }
 }
 let listRequests = await sandbox.requestLog().count
 
 try await client.shutdown()
+try await listingClient.shutdown()
 await server.stop()
 
 let machine = "\(ProcessInfo.processInfo.processorCount) cores, \(ProcessInfo.processInfo.operatingSystemVersionString)"
@@ -195,7 +213,7 @@ recordRow(benchmark: benchmark, measure: "list 10,000 keys: requests", ours: "\(
 recordRow(benchmark: benchmark, measure: "list 10,000 keys: resident memory, every 1,000 items",
           ours: String(format: "%.1f-%.1f MB", memory.min()!, memory.max()!), goal: "flat", met: memoryMet)
 let report = """
-SentryAPI vs curl on one sandbox server, \(rounds) rounds, median (min-max); \(ISO8601DateFormatter().string(from: Date()).prefix(10)); \(machine)
+SentryAPI vs curl on one sandbox server (its own process), \(rounds) rounds, median (min-max); \(ISO8601DateFormatter().string(from: Date()).prefix(10)); \(machine)
 
 | measure | SentryAPI | curl | ratio | goal | met |
 | --- | --- | --- | --- | --- | --- |
@@ -204,10 +222,10 @@ SentryAPI vs curl on one sandbox server, \(rounds) rounds, median (min-max); \(I
 | the same 1,000 with async-http-client alone (no SentryClient, no decoding) | \(rawTime.text("s")) | | \(String(format: "%.2fx", rawTime.median / curlTime.median)) | | |
 | the same with async-http-client alone, from a task on its event loop | \(rawOnLoopTime.text("s")) | | \(String(format: "%.2fx", rawOnLoopTime.median / curlTime.median)) | | |
 | SentryClient alone: 1,000 sends over a transport that answers at once (no network) | \(cannedTime.text("s")) | | | | |
-| of which decoding 1,000 keys (JSONDecoder) | \(String(format: "%.3f s", decodeTime)) | (curl does not decode) | | | |
+| for comparison: Foundation's JSONDecoder alone, 1,000 keys (the client has its own decoder) | \(String(format: "%.3f s", decodeTime)) | (curl does not decode) | | | |
 | list 10,000 keys: requests | \(listRequests) (items: \(seen)) | | | 100 | \(listingMet ? "yes" : "no") |
 | list 10,000 keys: resident memory every 1,000 items | \(memory.map { String(format: "%.1f", $0) }.joined(separator: ", ")) MB | | | flat | \(memoryMet ? "yes" : "no") |
 
 """
 print(report)
-if arguments.count > 2 { try report.write(toFile: arguments[2], atomically: true, encoding: .utf8) }
+if arguments.count > 3 { try report.write(toFile: arguments[3], atomically: true, encoding: .utf8) }
