@@ -123,6 +123,7 @@ let package = Package(
                 "SentryAPI", "SentryResources", "SentrySandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             linkerSettings: commandLineProgramLinking
         ),

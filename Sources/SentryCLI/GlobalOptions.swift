@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SentryAPI
 import SentrySandbox
+import Synchronization
 
 /// Options every `keys` command takes, after the subcommand as people type them.
 struct GlobalOptions: ParsableArguments {
@@ -47,21 +48,33 @@ struct GlobalOptions: ParsableArguments {
         return (organization, project)
     }
 
-    /// A client for the real API or for an in-process sandbox; `body` runs with it, and both
-    /// are shut down afterwards.
+    /// A client for the real API or for an in-process sandbox; `body` runs with it.
+    ///
+    /// The process ends right after the command: a client of the real API is not shut down but
+    /// kept until then, and its connection closes with the process (a graceful close only
+    /// delays the exit, by starting a thread for its callback). The sandbox's client and server
+    /// are shut down, so that the sandbox's state is written.
     func withClient<T: Sendable>(_ body: (SentryClient) async throws -> T) async throws -> T {
         let (client, server) = try await makeClient()
+        guard let server else {
+            Self.keptUntilExit.withLock { $0.append(client) }
+            return try await body(client)
+        }
         do {
             let result = try await body(client)
             try? await client.shutdown()
-            await server?.stop()
+            await server.stop()
             return result
         } catch {
             try? await client.shutdown()
-            await server?.stop()
+            await server.stop()
             throw error
         }
     }
+
+    /// Clients left open for the process to close (async-http-client expects a shutdown before
+    /// a client is released).
+    private static let keptUntilExit = Mutex<[SentryClient]>([])
 
     private func makeClient() async throws -> (SentryClient, SandboxServer?) {
         var logger = Logger(label: "sentry-sdk") { StreamLogHandler.standardError(label: $0) }
