@@ -20,7 +20,7 @@ enum JSONReader {
             return try JSONDecoder().decode(type, from: data)
         }
         let document = try Document(data)
-        return try ValueDecoder(document, node: 0, parent: .root, step: .none).decodeValue(type)
+        return try ValueDecoder(document, node: 0).decodeValue(type)
     }
 }
 
@@ -353,65 +353,53 @@ private struct Parser {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
 
-/// Where a value is, for errors: built as containers are entered, read only when needed.
-private indirect enum Path {
-    case root
-    case key(any CodingKey, Path)
-    case index(Int, Path)
-
-    var codingPath: [any CodingKey] {
-        var keys: [any CodingKey] = []
-        var current = self
-        while true {
-            switch current {
-            case .root: return keys.reversed()
-            case .key(let key, let parent): keys.append(key); current = parent
-            case .index(let index, let parent): keys.append(IndexKey(intValue: index)); current = parent
+extension Document {
+    /// The coding path of a node, for errors: found by walking down from the root to it, so
+    /// that decoding itself keeps no path (and allocates none).
+    func codingPath(to target: Int) -> [any CodingKey] {
+        var path: [any CodingKey] = []
+        var current = 0
+        while current != target {
+            let container = nodes[current]
+            var child = current + 1
+            var position = 0
+            while true {
+                let value = container.kind == .object ? child + 1 : child
+                if target < Int(nodes[value].next) {
+                    path.append(container.kind == .object ? PathKey(name: string(nodes[child])) : PathKey(index: position))
+                    current = value
+                    break
+                }
+                child = Int(nodes[value].next)
+                position += 1
             }
         }
+        return path
     }
-
 }
 
-/// The last step to a value from its container's path: kept apart from the path so that
-/// reading a member or an element allocates nothing until an error or a nested container
-/// needs the whole path.
-private enum Step {
-    case none
-    case key(any CodingKey)
-    case index(Int)
-}
-
-private struct IndexKey: CodingKey {
-    var stringValue: String { "Index \(intValue!)" }
+/// A key of a coding path: a member's name or an element's index.
+struct PathKey: CodingKey {
+    var stringValue: String
     var intValue: Int?
-    init(intValue: Int) { self.intValue = intValue }
-    init?(stringValue: String) { nil }
+    init(name: String) { stringValue = name }
+    init(index: Int) { stringValue = "Index \(index)"; intValue = index }
+    init?(stringValue: String) { self.init(name: stringValue) }
+    init?(intValue: Int) { self.init(index: intValue) }
 }
 
 /// The `Decoder` for one value of the document.
 private struct ValueDecoder: Decoder {
+    // Two words: passed as `any Decoder` without a box on the heap.
     let document: Document
     let node: Int
-    let parent: Path
-    let step: Step
 
-    init(_ document: Document, node: Int, parent: Path, step: Step) {
+    init(_ document: Document, node: Int) {
         self.document = document
         self.node = node
-        self.parent = parent
-        self.step = step
     }
 
-    var path: Path {
-        switch step {
-        case .none: parent
-        case .key(let key): .key(key, parent)
-        case .index(let index): .index(index, parent)
-        }
-    }
-
-    var codingPath: [any CodingKey] { path.codingPath }
+    var codingPath: [any CodingKey] { document.codingPath(to: node) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -566,15 +554,8 @@ extension ValueDecoder: SingleValueDecodingContainer {
 /// An object's members, found by comparing key bytes.
 private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: ValueDecoder
-    /// The object's path, made once for all its members.
-    let path: Path
 
-    init(decoder: ValueDecoder) {
-        self.decoder = decoder
-        path = decoder.path
-    }
-
-    var codingPath: [any CodingKey] { path.codingPath }
+    var codingPath: [any CodingKey] { decoder.codingPath }
 
     var allKeys: [Key] {
         var keys: [Key] = []
@@ -624,7 +605,7 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let node = find(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
-        return ValueDecoder(decoder.document, node: node, parent: path, step: .key(key))
+        return ValueDecoder(decoder.document, node: node)
     }
 
     func contains(_ key: Key) -> Bool { find(key) != nil }
@@ -649,7 +630,7 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     // Absent and null are both nil, as with JSONDecoder.
     private func present(_ key: Key) -> ValueDecoder? {
         guard let node = find(key), decoder.document.nodes[node].kind != .null else { return nil }
-        return ValueDecoder(decoder.document, node: node, parent: path, step: .key(key))
+        return ValueDecoder(decoder.document, node: node)
     }
 
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key)?.decodeString() }
@@ -670,7 +651,7 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> any Decoder { member(key) }
 
     private func member(_ key: some CodingKey) -> any Decoder {
-        if let node = find(key) { return ValueDecoder(decoder.document, node: node, parent: path, step: .key(key)) }
+        if let node = find(key) { return ValueDecoder(decoder.document, node: node) }
         return NullDecoder(codingPath: codingPath + [key])
     }
 }
@@ -694,39 +675,40 @@ private struct NullDecoder: Decoder, SingleValueDecodingContainer {
     }
 }
 
-/// An array's elements, in order.
+/// An array's elements, in order. Three words, so that it is passed as an existential without
+/// a box on the heap.
 private struct UnkeyedReader: UnkeyedDecodingContainer {
-    let decoder: ValueDecoder
-    /// The array's path, made once for all its elements.
-    let path: Path
-    let elements: Int
-    var cursor: Int
-    var currentIndex = 0
+    let document: Document
+    let node: Int32
+    let elements: Int32
+    private var cursor: Int32
+    private var index: Int32 = 0
 
     init(decoder: ValueDecoder, count: Int, cursor: Int) {
-        self.decoder = decoder
-        path = decoder.path
-        elements = count
-        self.cursor = cursor
+        document = decoder.document
+        node = Int32(decoder.node)
+        elements = Int32(count)
+        self.cursor = Int32(cursor)
     }
 
-    var codingPath: [any CodingKey] { path.codingPath }
-    var count: Int? { elements }
-    var isAtEnd: Bool { currentIndex >= elements }
+    var codingPath: [any CodingKey] { document.codingPath(to: Int(node)) }
+    var count: Int? { Int(elements) }
+    var currentIndex: Int { Int(index) }
+    var isAtEnd: Bool { index >= elements }
 
     private mutating func next<T>(_ type: T.Type) throws -> ValueDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: Path.index(currentIndex, path).codingPath, debugDescription: "Unkeyed container is at end."))
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [PathKey(index: currentIndex)], debugDescription: "Unkeyed container is at end."))
         }
-        let element = ValueDecoder(decoder.document, node: cursor, parent: path, step: .index(currentIndex))
-        cursor = Int(decoder.document.nodes[cursor].next)
-        currentIndex += 1
+        let element = ValueDecoder(document, node: Int(cursor))
+        cursor = document.nodes[Int(cursor)].next
+        index += 1
         return element
     }
 
     mutating func decodeNil() throws -> Bool {
         guard !isAtEnd else { throw DecodingError.valueNotFound(Any?.self, .init(codingPath: codingPath, debugDescription: "Unkeyed container is at end.")) }
-        if decoder.document.nodes[cursor].kind == .null {
+        if document.nodes[Int(cursor)].kind == .null {
             _ = try next(Any?.self)
             return true
         }
