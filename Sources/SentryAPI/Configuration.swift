@@ -95,8 +95,10 @@ public enum SentryRegion: String, Sendable, CaseIterable {
     }
 
     private static func validated(_ text: String, source: String) throws(ConfigurationError) -> URL {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        var trimmed = Substring(text)
+        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
+        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
+        guard let url = URL(string: String(trimmed)), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty, url.query == nil
         else {
             throw ConfigurationError("\(source) is not a usable URL (\"\(trimmed)\"): give the address of a Sentry server, such as https://sentry.example.com.")
@@ -105,6 +107,7 @@ public enum SentryRegion: String, Sendable, CaseIterable {
         var path = url.path
         if path.hasSuffix("/") { path.removeLast() }
         if path.hasSuffix("/api/0") { path.removeLast("/api/0".count) }
+        if path == url.path { return url } // nothing to take off (the usual case)
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
         components.path = path
         return components.url!
