@@ -22,10 +22,12 @@ let package = Package(
         .library(name: "SentryAPI", targets: ["SentryAPI"]),
         .library(name: "SentryResources", targets: ["SentryResources"]),
         .library(name: "SentrySandbox", targets: ["SentrySandbox"]),
+        .library(name: "SentrySandboxServer", targets: ["SentrySandboxServer"]),
         .library(name: "SentryPostgresState", targets: ["SentryPostgresState"]),
         .library(name: "GeneratorCore", targets: ["GeneratorCore"]),
         .executable(name: "sentry-sdk", targets: ["SentryCLI"]),
         .executable(name: "sentry-sdk-state", targets: ["SentryStateCLI"]),
+        .executable(name: "sentry-sdk-sandbox", targets: ["SentrySandboxCLI"]),
         .executable(name: "Generator", targets: ["Generator"]),
         .plugin(name: "GenerateModels", targets: ["GenerateModels"]),
     ],
@@ -109,19 +111,24 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The sandbox's engine, and apart from it the HTTP server that puts it on a port: the
+        // command line's --sandbox answers in process and links no server.
+        .target(name: "SentrySandbox", dependencies: ["SentryModels"]),
         .target(
-            name: "SentrySandbox",
+            name: "SentrySandboxServer",
             dependencies: [
-                "SentryModels",
+                "SentrySandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // What the three command-line programs share: running a command with the documented exit codes.
+        .target(name: "CommandLineSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "SentryCLI",
             dependencies: [
-                "SentryAPI", "SentryResources", "SentrySandbox",
+                "SentryAPI", "SentryResources", "SentrySandbox", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,9 +140,16 @@ let package = Package(
         .executableTarget(
             name: "SentryStateCLI",
             dependencies: [
-                "SentryResources", "SentryPostgresState",
+                "SentryResources", "SentryPostgresState", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            linkerSettings: commandLineProgramLinking
+        ),
+        // `sentry-sdk sandbox serve`, a program of its own for the same reason: the server
+        // (Hummingbird) and, through it, Foundation's full library stay out of `sentry-sdk`.
+        .executableTarget(
+            name: "SentrySandboxCLI",
+            dependencies: ["SentrySandboxServer", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: commandLineProgramLinking
         ),
 
@@ -144,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "Soak",
             dependencies: [
-                "SentryAPI", "SentryResources", "SentrySandbox", "TestSupport",
+                "SentryAPI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Soak"
@@ -172,11 +186,11 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "TestSupport"]),
-        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "TestSupport", "StackRunner"]),
-        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "TestSupport", "SentryCLI", "SentryStateCLI"]),
-        .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox"]),
-        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandbox", "TestSupport"]),
+        .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport"]),
+        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
+        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI", "SentryStateCLI"]),
+        .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer"]),
+        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandboxCLI", "SentrySandbox", "SentrySandboxServer", "TestSupport"]),
         .testTarget(
             name: "FuzzTests",
             dependencies: ["SentryAPI", "GeneratorCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -14,6 +14,7 @@ let package = Package(
                 .product(name: "SentryResources", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
+                .product(name: "SentrySandboxServer", package: "sentry-sdk"),
             ]
         ),
     ],

@@ -22,6 +22,7 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
+                .product(name: "SentrySandboxServer", package: "sentry-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -33,6 +34,7 @@ let package = Package(
                 .product(name: "SentryResources", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
+                .product(name: "SentrySandboxServer", package: "sentry-sdk"),
             ]
         ),
         .executableTarget(
@@ -43,6 +45,7 @@ let package = Package(
                 .product(name: "SentryPostgresState", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
+                .product(name: "SentrySandboxServer", package: "sentry-sdk"),
             ]
         ),
     ],

@@ -2,7 +2,11 @@
 /// models so that generated output compiles on its own (no runtime package to depend on).
 enum RuntimeSupport {
     static let source = #"""
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The operations of the API, one type each: `Operations.ListProjectKeys(...)`.
 public enum Operations {}
@@ -142,15 +146,36 @@ extension Bool: QueryValue {
 
 extension QueryValue {
     /// The value as one path segment: everything but unreserved characters percent-encoded.
-    /// Slugs and ids are unreserved already, and checking that is ~50x cheaper than encoding.
-    var percentEncodedPathSegment: String {
-        let value = queryValue
-        if value.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "-._~".utf8.contains($0) }) { return value }
-        return value.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? value
-    }
+    var percentEncodedPathSegment: String { PercentEncoding.encode(queryValue, keeping: PercentEncoding.isUnreserved) }
 }
 
-private let pathSegmentAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+/// Percent-encoding for URLs (RFC 3986): what the operations' paths need, and what the rest of
+/// a client needs for queries. By hand: FoundationEssentials has no public percent-encoding,
+/// and Foundation's comes with its whole library.
+public enum PercentEncoding {
+    /// A letter, digit, `-`, `.`, `_` or `~`: what a URL never needs to encode.
+    public static func isUnreserved(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+    }
+
+    /// `text` with every UTF-8 byte that `keeping` refuses written as `%XX`. Slugs and ids
+    /// need nothing encoded: then `text` itself is returned.
+    public static func encode(_ text: String, keeping: (UInt8) -> Bool) -> String {
+        if text.utf8.allSatisfy(keeping) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if keeping(byte) {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
 
 extension Array where Element == QueryItem {
     /// Appends `name=value` when `value` is set.

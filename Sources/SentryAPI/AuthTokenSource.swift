@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where the auth token came from, in the order they are tried:
 /// 1. an explicit token (`authToken:` in code, `--auth-token` on the command line);
@@ -28,7 +32,7 @@ public enum AuthTokenSource: String, Sendable, Equatable {
             guard !value.allSatisfy(\.isWhitespace) else {
                 throw ConfigurationError("SENTRY_AUTH_TOKEN is set but empty: set it to a Sentry auth token, or unset it.")
             }
-            return (Secret(value.trimmingCharacters(in: .whitespacesAndNewlines)), .environment)
+            return (Secret(value.trimmed), .environment)
         }
         if let contents = try? String(contentsOf: currentDirectory().appendingPathComponent(".env"), encoding: .utf8),
            let value = DotEnv.parse(contents)["SENTRY_AUTH_TOKEN"] {
@@ -53,20 +57,20 @@ enum DotEnv {
     static func parse(_ text: String) -> [String: String] {
         var values: [String: String] = [:]
         for rawLine in text.split(whereSeparator: \.isNewline) {
-            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            var line = rawLine.trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)).trimmingCharacters(in: .whitespaces) }
+            if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)).trimmed }
             guard let equals = line.firstIndex(of: "=") else { continue }
-            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<equals].trimmed
+            var value = line[line.index(after: equals)...].trimmed
             if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
                 value = String(value.dropFirst().dropLast())
-            } else if let comment = value.range(of: " #") {
-                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+            } else if let comment = value.firstRange(of: " #") {
+                value = value[..<comment.lowerBound].trimmed
             }
             // A name is a shell variable's: letters, digits, `_` and `.`, not starting with a digit.
-            guard let first = name.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first),
-                  name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == ".") })
+            guard let first = name.unicodeScalars.first, !("0"..."9").contains(first),
+                  name.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "_" || $0 == "." })
             else { continue }
             values[name] = value
         }
@@ -80,15 +84,15 @@ enum INI {
         var sections: [String: [String: String]] = [:]
         var section = ""
         for rawLine in text.split(whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmed
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("["), line.hasSuffix("]") {
-                section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces).lowercased()
+                section = String(line.dropFirst().dropLast()).trimmed.lowercased()
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmed.lowercased()
+            let value = line[line.index(after: equals)...].trimmed
             guard !key.isEmpty else { continue }
             sections[section, default: [:]][key] = value
         }

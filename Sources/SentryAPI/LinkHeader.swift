@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Sentry's `Link` header: `<url>; rel="previous"; results="false"; cursor="...", <url>; rel="next"; ...`.
 /// Parsed leniently: entries may come in any order, with other hosts or parameters, or wrapped
@@ -37,12 +41,12 @@ struct LinkHeader: Equatable {
                 let pair = segment[..<end]
                 segment = segment[end...]
                 guard let equals = pair.firstIndex(of: "=") else { continue }
-                let name = pair[..<equals].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+                let name = pair[..<equals].trimmed.lowercased()
                 // A parameter's name is a token (`rel`, `results`, `cursor`); anything else is
                 // the debris of a broken value, and is dropped rather than guessed at.
-                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) })
+                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0) })
                 else { continue }
-                var value = pair[pair.index(after: equals)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                var value = pair[pair.index(after: equals)...].trimmed
                 if value.hasSuffix(",") { value.removeLast() }
                 if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
                 parameters[name] = value

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import SentryModels
 import Synchronization
@@ -224,20 +228,14 @@ public final class SentryClient: Sendable {
         configuration.logger.debug("\(endpoint.method.rawValue) \(endpoint.pathTemplate)", metadata: [
             "operation": "\(endpoint.operationID)",
             "status": "\(status.map(String.init) ?? "none")",
-            "ms": "\(String(format: "%.1f", milliseconds))",
+            "ms": "\((milliseconds * 10).rounded() / 10)",
             "attempt": "\(attempt + 1)",
             "note": "\(note ?? "")",
         ])
     }
 
-    private static let queryAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:,")
-
     static func queryEncoded(_ text: String) -> String {
-        // Page sizes, cursors and statuses need no encoding, and checking is far cheaper.
-        if text.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "-._~:,".utf8.contains($0) }) {
-            return text
-        }
-        return text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
+        PercentEncoding.encode(text, keeping: { PercentEncoding.isUnreserved($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") })
     }
 }
 

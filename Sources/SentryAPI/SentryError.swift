@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// Every failure of a request, as one type. Switch on `kind`; new kinds can be added without
@@ -75,7 +79,7 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
             let fields = fieldErrors.map(\.description).joined(separator: "; ")
             return "Sentry refused the input of \(operation): \(fields.isEmpty ? detail ?? "bad request" : fields)."
         case .rateLimited:
-            let when = retryAfter.map { " until \(ISO8601DateFormatter().string(from: $0))" } ?? ""
+            let when = retryAfter.map { " until \(Date.ISO8601FormatStyle().format($0))" } ?? ""
             return "Sentry rate-limited \(operation)\(when), and the retries allowed were used up."
         case .server:
             return "Sentry failed with status \(status.map(String.init) ?? "5xx") on \(operation)\(detail.map { " (\($0))" } ?? "")."

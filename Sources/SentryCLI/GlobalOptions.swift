@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import SentryAPI
 import SentrySandbox
@@ -48,35 +52,22 @@ struct GlobalOptions: ParsableArguments {
         return (organization, project)
     }
 
-    /// A client for the real API or for an in-process sandbox; `body` runs with it.
+    /// A client for the real API or for the in-process sandbox; `body` runs with it.
     ///
     /// The process ends right after the command: a client of the real API is not shut down but
     /// kept until then, and its connection closes with the process (a graceful close only
-    /// delays the exit, by starting a thread for its callback). The sandbox's client and server
-    /// are shut down, so that the sandbox's state is written.
+    /// delays the exit, by starting a thread for its callback).
     func withClient<T: Sendable>(_ body: (SentryClient) async throws -> T) async throws -> T {
-        let (client, server) = try await makeClient()
-        guard let server else {
-            Self.keptUntilExit.withLock { $0.append(client) }
-            return try await body(client)
-        }
-        do {
-            let result = try await body(client)
-            try? await client.shutdown()
-            await server.stop()
-            return result
-        } catch {
-            try? await client.shutdown()
-            await server.stop()
-            throw error
-        }
+        let client = try makeClient()
+        Self.keptUntilExit.withLock { $0.append(client) }
+        return try await body(client)
     }
 
     /// Clients left open for the process to close (async-http-client expects a shutdown before
     /// a client is released).
     private static let keptUntilExit = Mutex<[SentryClient]>([])
 
-    private func makeClient() async throws -> (SentryClient, SandboxServer?) {
+    private func makeClient() throws -> SentryClient {
         var logger = Logger(label: "sentry-sdk") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .error
         if sandbox {
@@ -84,10 +75,9 @@ struct GlobalOptions: ParsableArguments {
             let token = "sandbox-token"
             let engine = try Sandbox(configuration: SandboxConfiguration(
                 seed: [(organization, [project])], tokens: [SandboxToken(token)],
-                stateFile: URL(fileURLWithPath: sandboxState)))
-            let server = try await SandboxServer.start(engine)
-            let configuration = SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!, logger: logger)
-            return (SentryClient(configuration: configuration), server)
+                stateFile: URL(fileURLWithPath: sandboxState), publicURL: InProcessSandbox.url))
+            let configuration = SentryConfiguration(authToken: Secret(token), baseURL: URL(string: InProcessSandbox.url)!, logger: logger)
+            return SentryClient(configuration: configuration, transport: InProcessSandbox(sandbox: engine))
         }
         var configuration: SentryConfiguration
         do {
@@ -96,8 +86,33 @@ struct GlobalOptions: ParsableArguments {
             throw CLIError.authentication(error.description)
         }
         configuration.logger = logger
-        return (SentryClient(configuration: configuration), nil)
+        return SentryClient(configuration: configuration)
     }
+}
+
+/// The transport of `--sandbox`: each request goes straight to the sandbox's engine in this
+/// process, with no socket or server between them. The engine writes its state file after
+/// each change.
+struct InProcessSandbox: HTTPTransport {
+    /// The address the client and the sandbox's `Link` headers use; nothing listens there.
+    static let url = "http://sandbox.invalid"
+
+    let sandbox: Sandbox
+
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        // The target is what follows the scheme and host: `/api/0/...?query`.
+        let afterScheme = request.url.firstRange(of: "://").map { request.url[$0.upperBound...] } ?? request.url[...]
+        let target = afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers { headers[name] = value }
+        let answer = await sandbox.handle(SandboxRequest(method: request.method, target: target, headers: headers, body: request.body ?? Data()))
+        if answer.delivery == .dropConnection { throw .answerLost("the sandbox dropped the request") }
+        var fields: [String: String] = [:]
+        for (name, value) in answer.headers where fields[name.lowercased()] == nil { fields[name.lowercased()] = value }
+        return TransportResponse(status: answer.status, headers: fields, body: answer.body)
+    }
+
+    func shutdown() async throws {}
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {

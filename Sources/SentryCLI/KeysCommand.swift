@@ -1,5 +1,13 @@
 import ArgumentParser
+import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SentryAPI
 import SentryResources
 
@@ -37,9 +45,9 @@ func check(_ target: (organization: String, project: String), name: String?, rat
         rateLimitWindow: rateLimit.rateLimitWindow, rateLimitCount: rateLimit.rateLimitCount, useCase: useCase
     )
     if let problem = problems.first {
-        throw CLIError.usage(problem.description.replacingOccurrences(of: "`rateLimit.window`", with: "`--rate-limit-window`")
-            .replacingOccurrences(of: "`rateLimit.count`", with: "`--rate-limit-count`").replacingOccurrences(of: "`useCase`", with: "`--use-case`")
-            .replacingOccurrences(of: "`name`", with: "`--name`"))
+        throw CLIError.usage(problem.description.replacing("`rateLimit.window`", with: "`--rate-limit-window`")
+            .replacing("`rateLimit.count`", with: "`--rate-limit-count`").replacing("`useCase`", with: "`--use-case`")
+            .replacing("`name`", with: "`--name`"))
     }
 }
 
@@ -48,11 +56,11 @@ func perform(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as CLIError {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        writeToStandardError("error: \(error.description)\n")
         throw ExitCode(error.exitCode)
     } catch let error as SentryError {
         let failure = CLIError(error)
-        FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
+        writeToStandardError("error: \(failure.description)\n")
         throw ExitCode(failure.exitCode)
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryAPI
 
 /// Prints keys as a table for people or as JSON for scripts (one document, nothing else on stdout).
@@ -22,7 +26,7 @@ struct Output {
                 ("browser sdk", key.browserSdkVersion?.rawValue ?? "-"), ("created", key.dateCreated?.rawValue ?? "-"),
             ]
             let width = rows.map(\.0.count).max()!
-            for (label, value) in rows { print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+            for (label, value) in rows { print(label.padded(to: width) + "  " + value) }
         }
     }
 
@@ -35,7 +39,7 @@ struct Output {
             }
             let widths = (0..<6).map { column in rows.map { $0[column].count }.max()! }
             for row in rows {
-                print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+                print(zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trimmed)
             }
         }
     }
@@ -62,5 +66,12 @@ struct Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}
+
+extension String {
+    /// Followed by spaces up to `width` characters.
+    func padded(to width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import CommandLineSupport
 import NIOCore
 import NIOPosix
 import SentryAPI
@@ -20,13 +20,8 @@ struct SentrySDKCommand: AsyncParsableCommand {
         subcommands: [KeysCommand.self, StateCommand.self, SandboxCommand.self]
     )
 
-    /// Parses and runs, with usage errors exiting 2 (as the documented exit codes say) rather
-    /// than ArgumentParser's 64.
+    /// Parses and runs, with the documented exit codes.
     static func main() async {
-        // The sandbox server keeps NIO's defaults and runs in a task of its own.
-        guard CommandLine.arguments.dropFirst().first != "sandbox" else {
-            await Task.detached { await runAndExit() }.value
-        }
         // A command makes one request after another: one network thread is enough (NIO starts
         // one per core), and the command runs on it, so that no thread of the global pool is
         // started and no request hops between threads. It ends the process from there:
@@ -36,25 +31,6 @@ struct SentrySDKCommand: AsyncParsableCommand {
         NIOSingletons.groupLoopCountSuggestion = 1
         await withTaskExecutorPreference(EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())) {
             await runAndExit()
-        }
-    }
-
-    nonisolated private static func runAndExit() async -> Never {
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-            Foundation.exit(0)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
         }
     }
 }

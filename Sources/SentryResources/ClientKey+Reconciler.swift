@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryAPI
 
 /// Brings one declared key and the server together: the decisions of `ClientKey.init`.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryAPI
 
 /// A Sentry client key (DSN) declared as code: created on the first run, brought back to its

@@ -1,6 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import SentryAPI
+import SentryModels
+import Synchronization
 
 /// State in files: `<root>/<app>/<stage>/<resource id>.json`, one file per resource, each
 /// written atomically (a temporary file renamed over the old one) with mode 0600 in
@@ -32,8 +41,7 @@ public struct FileStateStore: StateStore {
 
     /// A name that is safe as one path component (anything else is percent-encoded).
     static func fileName(_ name: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+        let encoded = PercentEncoding.encode(name, keeping: { PercentEncoding.isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") })
         return encoded.isEmpty ? "%" : encoded
     }
 
@@ -65,9 +73,9 @@ public struct FileStateStore: StateStore {
         let url = directory(app: app, stage: stage).appendingPathComponent(Self.fileName(id) + ".json")
         do {
             try FileManager.default.removeItem(at: url)
-        } catch CocoaError.fileNoSuchFile {
+        } catch let error as CocoaError where error.code == .fileNoSuchFile {
             return
-        } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(ENOENT) {
+        } catch let error as POSIXError where error.code == .ENOENT {
             return
         }
     }
@@ -81,7 +89,7 @@ public struct FileStateStore: StateStore {
         let deadline = ContinuousClock.now + timeout
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
-                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmed ?? ""
                 close(descriptor)
                 throw StateError.locked(app: app, stage: stage, holder: holder)
             }
@@ -123,12 +131,12 @@ public struct FileStateStore: StateStore {
 final class FileLock: StateLock, @unchecked Sendable {
     private let descriptor: Int32
     private var released = false
-    private let lock = NSLock()
+    private let lock = Mutex(())
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
     func release() async {
-        lock.withLock {
+        lock.withLock { _ in
             guard !released else { return }
             released = true
             flock(descriptor, LOCK_UN)

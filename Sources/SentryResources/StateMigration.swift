@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Moves a stack's state from one store to another (files to PostgreSQL, or back), holding
 /// both stores' locks so that no run changes either meanwhile.

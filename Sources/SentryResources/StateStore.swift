@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SentryAPI
 
 /// What a stack records about one of its resources between runs. The server stays the truth;
@@ -69,6 +76,6 @@ extension StateError {
 public enum StateLockHolder {
     /// This process, now: `process 4242 on ci-runner-3 since 2026-11-27T08:00:00Z`.
     public static var current: String {
-        "process \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(ISO8601DateFormatter().string(from: Date()))"
+        "process \(getpid()) on \(ProcessInfo.processInfo.hostName) since \(Date.ISO8601FormatStyle().format(Date()))"
     }
 }

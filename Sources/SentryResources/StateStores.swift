@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Synchronization
 
@@ -36,7 +40,7 @@ public enum StateStores {
     ///
     /// - Throws: a ``StateError`` naming the scheme when no module registered it.
     public static func open(_ location: String, logger: Logger = Logger(label: "sentry-sdk.state")) throws -> any StateStore {
-        guard let schemeEnd = location.range(of: "://") else {
+        guard let schemeEnd = location.firstRange(of: "://") else {
             return FileStateStore(root: URL(fileURLWithPath: location), logger: logger)
         }
         let scheme = location[..<schemeEnd.lowerBound].lowercased()

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// One page of a list ordered newest first (descending row id), with the `Link` header Sentry
@@ -48,7 +52,8 @@ struct Page<Item> {
     }
 
     private static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))) ?? text
+        // What a query may hold as it is (RFC 3986), but `&`, `=` and `+`, which mean something there.
+        PercentEncoding.encode(text, keeping: { PercentEncoding.isUnreserved($0) || "!$'()*,;:@/?".utf8.contains($0) })
     }
 }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// A request matched to one of the spec's operations, with its path parameters.
@@ -45,7 +49,7 @@ struct Route {
         var parameters: [String: String] = [:]
         for (part, segment) in zip(parts, segments) {
             if part.hasPrefix("{"), part.hasSuffix("}") {
-                parameters[String(part.dropFirst().dropLast())] = String(segment).removingPercentEncoding ?? String(segment)
+                parameters[String(part.dropFirst().dropLast())] = segment.percentDecoded() ?? String(segment)
             } else if part != segment {
                 return nil
             }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// Reading request bodies the way Sentry's Django REST framework serializers do: the same
@@ -22,7 +26,7 @@ enum Fields {
 
     private static func parseErrorSummary(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
+            return context.underlyingError.map { String(describing: $0) } ?? context.debugDescription
         }
         return "Expecting value"
     }
@@ -44,7 +48,7 @@ enum Fields {
     static func string(_ value: JSONValue) -> Result<String?, Message> {
         switch value {
         case .null: .success(nil)
-        case .string(let text): .success(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .string(let text): .success(text.trimmed)
         case .integer(let number): .success(String(number))
         case .number(let number): .success(String(number))
         case .bool, .array, .object: .failure("Not a valid string.")
@@ -58,7 +62,7 @@ enum Fields {
         case .null: return .success(nil)
         case .string(let text) where text.isEmpty: return .success(nil)
         case .string(let text):
-            guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else { return .failure("A valid integer is required.") }
+            guard let parsed = Int(text.trimmed) else { return .failure("A valid integer is required.") }
             number = parsed
         case .integer(let parsed): number = parsed
         case .number(let parsed) where parsed.rounded() == parsed && abs(parsed) < 1e15: number = Int(parsed)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// The client-key operations, with Sentry's rules for each field.
@@ -242,7 +246,11 @@ extension Sandbox {
     }
 
     static func randomHex<G: RandomNumberGenerator>(using generator: inout G) -> String {
-        (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let digits = Array("0123456789abcdef")
+        return String((0..<16).flatMap { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+        })
     }
 
     /// Dates are kept to the microsecond, as Sentry's database keeps them.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// The JSON shapes the sandbox answers with: the generated models, filled in as Sentry's
@@ -12,8 +16,8 @@ extension Sandbox {
 
     func representation(of key: SandboxStore.Key, token: SandboxToken) -> ProjectKey {
         let project = store.projects.first { $0.id == key.projectID }!
-        let base = configuration.ingestURL.replacingOccurrences(of: "{organization_id}", with: String(project.organizationID))
-        let (scheme, host) = base.range(of: "://").map { (String(base[..<$0.lowerBound]), String(base[$0.upperBound...])) } ?? ("https", base)
+        let base = configuration.ingestURL.replacing("{organization_id}", with: String(project.organizationID))
+        let (scheme, host) = base.firstRange(of: "://").map { (String(base[..<$0.lowerBound]), String(base[$0.upperBound...])) } ?? ("https", base)
         let api = "\(scheme)://\(host)/api/\(project.id)"
         let rateLimit: RateLimit? = if let window = key.rateLimitWindow, let count = key.rateLimitCount, window > 0, count > 0 {
             RateLimit(window: window, count: count)
@@ -75,5 +79,6 @@ func sentryTimestamp(_ date: Date) -> String {
     let seconds = date.timeIntervalSince1970.rounded(.down)
     let micros = min(999_999, Int(((date.timeIntervalSince1970 - seconds) * 1_000_000).rounded()))
     let whole = Date(timeIntervalSince1970: seconds).formatted(.iso8601).dropLast()
-    return "\(whole).\(String(format: "%06d", micros))Z"
+    let fraction = String(micros)
+    return "\(whole).\(String(repeating: "0", count: 6 - fraction.count) + fraction)Z"
 }

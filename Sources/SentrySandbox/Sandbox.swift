@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// A local Sentry keys API that behaves like sentry.io: the same paths, status codes, bodies,
@@ -71,7 +75,8 @@ public actor Sandbox {
     /// Accepts another token.
     public func addToken(_ token: SandboxToken) { tokens[token.value] = token }
 
-    func setPublicURL(_ url: String) { if publicURL.isEmpty { publicURL = url } }
+    /// Sets the URL of `Link` headers, once: the server's address, known when it is bound.
+    package func setPublicURL(_ url: String) { if publicURL.isEmpty { publicURL = url } }
 
     /// The URL `Link` headers point at.
     var baseURL: String { publicURL.isEmpty ? "http://127.0.0.1" : publicURL }
@@ -107,7 +112,7 @@ public actor Sandbox {
         guard let authorization = request.headers["authorization"], authorization.lowercased().hasPrefix("bearer ") else {
             return .detail(401, "Authentication credentials were not provided.")
         }
-        guard let token = tokens[String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)] else {
+        guard let token = tokens[String(authorization.dropFirst("bearer ".count)).trimmed] else {
             return .detail(401, "Invalid token")
         }
         let limit = rateLimit(token: token, operationID: route.endpoint.operationID)
@@ -134,7 +139,7 @@ public actor Sandbox {
         switch fault {
         case .status(let status):
             return status == 500
-                ? .json(500, ["detail": "Internal Error", "errorId": UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()])
+                ? .json(500, ["detail": "Internal Error", "errorId": UUID().uuidString.replacing("-", with: "").lowercased()])
                 : .detail(status, HTTPStatus.reason(status))
         case .rateLimited(let resetAfter):
             let reset = Int(configuration.now().timeIntervalSince1970) + resetAfter

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An auth token the sandbox accepts, with the scopes it grants.
 public struct SandboxToken: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SentryModels
 
 /// One HTTP request as the sandbox sees it, independent of the server that received it.
@@ -21,6 +25,23 @@ public struct SandboxRequest: Sendable {
         self.query = query
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
+    }
+
+    /// A request for a target as HTTP writes it: the path, then `?` and the query, percent-encoded
+    /// (`/api/0/projects/my-org/web/keys/?cursor=0:10:0`). Query names and values are decoded,
+    /// `+` as a space, as Sentry's server reads them.
+    public init(method: String, target: String, headers: [String: String] = [:], body: Data = Data()) {
+        let question = target.firstIndex(of: "?")
+        let path = String(target[..<(question ?? target.endIndex)])
+        let query = question.map { target[target.index(after: $0)...] } ?? ""
+        let items: [QueryItem] = query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacing("+", with: " ").percentDecoded() ?? String(text)
+            }
+            return QueryItem(name: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
+        }
+        self.init(method: method, path: path, query: items, headers: headers, body: body)
     }
 
     /// The first value of a query parameter.
@@ -72,7 +93,7 @@ public struct SandboxResponse: Sendable {
 
     /// The first value of a header (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 
@@ -88,4 +109,41 @@ public struct LoggedRequest: Sendable, Hashable {
     public var status: Int
     /// The spec's `operationId`, when the request matched an operation.
     public var operationID: String?
+}
+
+extension StringProtocol {
+    /// The text with `%XX` sequences decoded as UTF-8; `nil` when a sequence is malformed or the
+    /// bytes are not UTF-8. By hand: FoundationEssentials, which the sandbox builds on, has no
+    /// public percent-decoding.
+    func percentDecoded() -> String? {
+        guard contains("%") else { return String(self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.utf8.elementsEqual(bytes) ? text : nil
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing whitespace, newlines included (Python's `str.strip()`, as
+    /// Sentry's serializers trim).
+    var trimmed: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import SentryPostgresState
 import SentryResources
@@ -22,22 +23,9 @@ struct StateCommand: AsyncParsableCommand {
         subcommands: [ListState.self, MigrateState.self]
     )
 
-    /// Parses and runs, with usage errors exiting 2 as `sentry-sdk` documents (ArgumentParser's own is 64).
+    /// Parses and runs, with the exit codes `sentry-sdk` documents.
     static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
+        await runAndExit()
     }
 }
 

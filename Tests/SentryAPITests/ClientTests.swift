@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @testable import SentryAPI
 import SentrySandbox
+import SentrySandboxServer
 import Testing
 import TestSupport
 

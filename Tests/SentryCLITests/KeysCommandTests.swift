@@ -1,6 +1,7 @@
 import Foundation
 import SentryAPI
 import SentrySandbox
+import SentrySandboxServer
 import Testing
 import TestSupport
 

@@ -4,6 +4,7 @@ import SentryModels
 @testable import SentryPostgresState
 import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 import Testing
 import TestSupport
 

@@ -2,6 +2,7 @@ import Foundation
 import SentryAPI
 @testable import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 import Testing
 import TestSupport
 

@@ -3,6 +3,7 @@ import SentryAPI
 import SentryModels
 import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 import Testing
 import TestSupport
 

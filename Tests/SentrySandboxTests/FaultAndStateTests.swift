@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import SentryModels
 @testable import SentrySandbox
+import SentrySandboxServer
 import Testing
 
 /// Scripted faults, the request log, the state file, and the server on loopback.

@@ -3,6 +3,7 @@ import Logging
 import SentryAPI
 import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 import TestSupport
 
 // Random sequences of stack operations against the sandbox, with random faults, checking the

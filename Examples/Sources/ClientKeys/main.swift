@@ -2,6 +2,7 @@ import Foundation
 import SentryAPI
 import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 
 // The four keys of the seed (a basic key, a rate-limited key, a key for a use case, an existing
 // key adopted by name), declared in one stack and run twice against a sandbox on loopback: the

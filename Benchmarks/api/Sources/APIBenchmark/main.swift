@@ -4,6 +4,7 @@ import NIOCore
 import Foundation
 import SentryAPI
 import SentrySandbox
+import SentrySandboxServer
 
 // 1,000 sequential retrieves of one key with SentryClient, then the same 1,000 URLs fetched by
 // one curl process over a kept-alive connection, against the same sandbox server, which runs in

@@ -3,6 +3,7 @@ import Foundation
 import SentryAPI
 import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 
 // A stack of keys (500 by default) across 5 projects against the sandbox with sentry.io's rate
 // limit on (40 requests a second per endpoint): first deploy, no-op rerun, rename all, destroy.

@@ -4,6 +4,7 @@ import SentryAPI
 import SentryPostgresState
 import SentryResources
 import SentrySandbox
+import SentrySandboxServer
 
 // A no-op rerun of a 500-key stack (5 projects) with its state in PostgreSQL, against the same
 // rerun with file state, same sandbox, same run. Each rerun is what a new process does: a new

@@ -1,13 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ServiceLifecycle
 import Logging
 import NIOCore
-import SentryModels
+@_exported import SentrySandbox
+import ServiceLifecycle
 
-/// A `Sandbox` served over HTTP on a loopback port, for real clients: the SDK's tests, the
-/// CLI's `--sandbox` mode and `sentry-sdk sandbox serve`.
+/// A `Sandbox` served over HTTP on a loopback port, for real clients: the SDK's tests, your
+/// own, and `sentry-sdk sandbox serve`.
 ///
 /// ```swift
 /// let server = try await SandboxServer.start(Sandbox(configuration: .init(
@@ -92,7 +92,7 @@ public final class SandboxServer: Sendable {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let answer = await sandbox.handle(SandboxRequest(
-            method: request.method.rawValue, path: request.uri.path, query: Self.queryItems(request.uri.query),
+            method: request.method.rawValue, target: request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""),
             headers: headers, body: Data(buffer: body)
         ))
         if let delay = answer.delay { try await Task.sleep(for: delay) }
@@ -110,18 +110,6 @@ public final class SandboxServer: Sendable {
         )
     }
 
-    /// `a=1&b=x%20y` -> items in order, percent- and `+`-decoded.
-    static func queryItems(_ query: String?) -> [QueryItem] {
-        guard let query, !query.isEmpty else { return [] }
-        return query.split(separator: "&").compactMap { pair in
-            guard !pair.isEmpty else { return nil }
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-            }
-            return QueryItem(name: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
-        }
-    }
 }
 
 /// The request context: Hummingbird's, plus the connection, so that a scripted fault can
