@@ -606,27 +606,33 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     /// The value node of `key` (the first one, if the object repeats it, as with JSONDecoder).
+    /// One pass over the members, comparing bytes; no closure per member, so that a lookup
+    /// costs no reference counting beyond its two buffers (it runs for every field decoded).
     private func find(_ key: some CodingKey) -> Int? {
         let document = decoder.document
-        var found: Int?
+        let object = decoder.node
         let wanted = key.stringValue
         var wantedUTF8 = wanted
-        wantedUTF8.withUTF8 { wantedBytes in
-            document.bytes.withUnsafeBufferPointer { bytes in
-                forEachMember { name, value in
-                    if name.kind == .string {
-                        if Int(name.end - name.start) == wantedBytes.count,
-                           memcmp(bytes.baseAddress! + Int(name.start), wantedBytes.baseAddress!, wantedBytes.count) == 0 {
-                            found = value
+        return wantedUTF8.withUTF8 { wantedBytes in
+            document.nodes.withUnsafeBufferPointer { nodes in
+                document.bytes.withUnsafeBufferPointer { bytes -> Int? in
+                    var name = object + 1
+                    for _ in 0..<Int(nodes[object].count) {
+                        let node = nodes[name]
+                        if node.kind == .string {
+                            if Int(node.end - node.start) == wantedBytes.count,
+                               memcmp(bytes.baseAddress! + Int(node.start), wantedBytes.baseAddress!, wantedBytes.count) == 0 {
+                                return name + 1
+                            }
+                        } else if document.string(node) == wanted {
+                            return name + 1
                         }
-                    } else if document.string(name) == wanted {
-                        found = value
+                        name = Int(nodes[name + 1].next)
                     }
-                    return found == nil
+                    return nil
                 }
             }
         }
-        return found
     }
 
     private func value(_ key: Key) throws -> ValueDecoder {
