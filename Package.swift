@@ -136,7 +136,7 @@ let package = Package(
             linkerSettings: commandLineProgramLinking
         ),
         // `sentry-sdk state ...`, a program of its own so that `sentry-sdk` does not link the
-        // PostgreSQL driver (see StatePassthrough.swift).
+        // PostgreSQL driver (see Passthrough.swift).
         .executableTarget(
             name: "SentryStateCLI",
             dependencies: [

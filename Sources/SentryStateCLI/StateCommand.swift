@@ -65,10 +65,10 @@ func performState(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as BadLocation {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        writeToStandardError("error: \(error.description)\n")
         throw ExitCode(2)
     } catch let error as StateError {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        writeToStandardError("error: \(error.description)\n")
         throw ExitCode(1)
     }
 }

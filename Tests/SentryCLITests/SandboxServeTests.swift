@@ -16,8 +16,19 @@ import TestSupport
         process.arguments = ["sandbox", "serve", "--port", "0", "--org", "acme", "--project", "web", "--project", "acme/api", "--token", "T"]
         let output = Pipe()
         process.standardOutput = output
+        // Not the test runner's stderr: a server left running must not hold `swift test`'s pipe open.
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        defer {
+            // On an early failure: SIGTERM, and SIGKILL if that does not end it within 5 s.
+            if process.isRunning {
+                process.terminate()
+                let deadline = Date().addingTimeInterval(5)
+                while process.isRunning && Date() < deadline { usleep(20_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+        }
 
         // Reads and waits happen off the task threads (see TestProcess.offThePool).
         let reader = output.fileHandleForReading
@@ -45,11 +56,20 @@ import TestSupport
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
 
         process.interrupt()
+        // A server that does not stop is a failure of this test, not a hang of the test run.
+        let stopped = try await TestProcess.offThePool { () -> Bool in
+            let deadline = Date().addingTimeInterval(15)
+            while child.isRunning && Date() < deadline { usleep(20_000) }
+            return !child.isRunning
+        }
+        if !stopped { kill(process.processIdentifier, SIGKILL) }
+        #expect(stopped, "sentry-sdk sandbox serve was still running 15 s after SIGINT")
         let rest = try await TestProcess.offThePool { () -> String in
             child.waitUntilExit()
             return String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
         }
-        #expect(process.terminationStatus == 0)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "stderr: \(stderr)")
         #expect(rest.contains("Stopped."))
     }
 
