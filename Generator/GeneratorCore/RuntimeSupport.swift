@@ -375,5 +375,117 @@ public enum JSONValue: Codable, Hashable, Sendable {
     }
 }
 
+/// A parsed JSON document whose values the generated models read directly (`JSONReading`)
+/// rather than through `Decodable`: no containers, no coding keys, no type metadata looked up
+/// while decoding. SentryAPI's `JSONReader` has one. Values are addressed by `JSONNode`. Each
+/// requirement throws when the value does not have the form asked for; the reader then decodes
+/// the document through `Decodable`, which accepts the same documents and explains failures.
+public protocol JSONDocumentReader: AnyObject {
+    /// Whether the value is `null`.
+    func isNull(_ node: Int) -> Bool
+    /// The value of the object's member `name` (the first, if the name repeats), or nil when the
+    /// object has none; throws when the value is not an object.
+    func member(of node: Int, named name: StaticString) throws -> Int?
+    /// The elements of an array.
+    func elements(of node: Int) throws -> [Int]
+    /// A string.
+    func string(_ node: Int) throws -> String
+    /// `true` or `false`.
+    func bool(_ node: Int) throws -> Bool
+    /// A number written as digits alone, within `Int64`.
+    func int64(_ node: Int) throws -> Int64
+    /// A number's text, as written.
+    func numberText(_ node: Int) throws -> Substring
+}
+
+/// One value of a `JSONDocumentReader`. It does not keep the document alive: whoever reads
+/// through it does, for as long as it reads.
+public struct JSONNode {
+    unowned(unsafe) let document: any JSONDocumentReader
+    let index: Int
+
+    /// The value at `index` of `document` (0: the whole document).
+    public init(_ document: any JSONDocumentReader, index: Int) {
+        self.document = document
+        self.index = index
+    }
+}
+
+/// Reading the generated models from a `JSONDocumentReader`.
+public enum JSONReading {
+    /// `type` read from `node`; nil when `type` is not a generated model (or a scalar or an
+    /// array of them) that reads itself.
+    public static func read<T>(_ type: T.Type, from node: JSONNode) throws -> T? {
+        func read<Readable: JSONReadable>(_: Readable.Type) throws -> T? { try Readable(json: node) as? T }
+        guard let readable = type as? any JSONReadable.Type else { return nil }
+        return try read(readable)
+    }
+}
+
+/// A type that reads itself from a `JSONNode`, with the result `Decodable` would give.
+protocol JSONReadable {
+    init(json node: JSONNode) throws
+}
+
+/// What a model's `init(json:)` did not expect.
+struct JSONReadingMismatch: Error {}
+
+extension JSONNode {
+    var isNull: Bool { document.isNull(index) }
+
+    func member(_ name: StaticString) throws -> JSONNode? {
+        try document.member(of: index, named: name).map { JSONNode(document, index: $0) }
+    }
+
+    /// A member that must be present and not `null`.
+    func required<T: JSONReadable>(_ name: StaticString) throws -> T {
+        guard let value = try member(name) else { throw JSONReadingMismatch() }
+        return try T(json: value)
+    }
+
+    /// A member that may be absent or `null` (both `nil`).
+    func optional<T: JSONReadable>(_ name: StaticString) throws -> T? {
+        guard let value = try member(name), !value.isNull else { return nil }
+        return try T(json: value)
+    }
+
+    /// A member whose absence (`nil`) and `null` (`.null`) differ.
+    func nullable<T: JSONReadable>(_ name: StaticString) throws -> Nullable<T>? {
+        guard let value = try member(name) else { return nil }
+        return value.isNull ? .null : .value(try T(json: value))
+    }
+
+    /// A finite number, read from its text as `JSONDecoder` reads it.
+    func number<T: LosslessStringConvertible & BinaryFloatingPoint>(_: T.Type) throws -> T {
+        guard let number = T(String(try document.numberText(index))), number.isFinite else { throw JSONReadingMismatch() }
+        return number
+    }
+
+    /// An integer that fits in `T`.
+    func integer<T: FixedWidthInteger>(_: T.Type) throws -> T {
+        guard let integer = T(exactly: try document.int64(index)) else { throw JSONReadingMismatch() }
+        return integer
+    }
+}
+
+extension String: JSONReadable { init(json node: JSONNode) throws { self = try node.document.string(node.index) } }
+extension Bool: JSONReadable { init(json node: JSONNode) throws { self = try node.document.bool(node.index) } }
+extension Int: JSONReadable { init(json node: JSONNode) throws { self = try node.integer(Int.self) } }
+extension Int32: JSONReadable { init(json node: JSONNode) throws { self = try node.integer(Int32.self) } }
+extension Int64: JSONReadable { init(json node: JSONNode) throws { self = try node.integer(Int64.self) } }
+extension Double: JSONReadable { init(json node: JSONNode) throws { self = try node.number(Double.self) } }
+extension Float: JSONReadable { init(json node: JSONNode) throws { self = try node.number(Float.self) } }
+extension DateTime: JSONReadable { init(json node: JSONNode) throws { self.init(rawValue: try String(json: node)) } }
+
+extension Array: JSONReadable where Element: JSONReadable {
+    init(json node: JSONNode) throws {
+        self = try node.document.elements(of: node.index).map { try Element(json: JSONNode(node.document, index: $0)) }
+    }
+}
+
+extension JSONReadable where Self: OpenEnum {
+    init(json node: JSONNode) throws { self.init(rawValue: try String(json: node)) }
+}
+
 """#
 }

@@ -6,11 +6,45 @@ struct SwiftRenderer {
     let ir: IR
     let header: String
     let declarations: [String: TypeDeclaration]
+    /// The named types that read themselves from JSON (`JSONReadable`, in `Runtime.swift`).
+    let readableTypes: Set<String>
 
     init(ir: IR, header: String) {
         self.ir = ir
         self.header = header
         declarations = Dictionary(ir.types.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        readableTypes = Self.readableTypes(declarations)
+    }
+
+    /// Objects with fields, string enums and aliases made only of what `JSONReadable` covers:
+    /// scalars, dates, arrays and other such types. Free-form JSON, dictionaries and choices
+    /// (`oneOf`) keep to `Decodable`, and so does a type that contains one. Types may refer to each
+    /// other in cycles: all are assumed readable, then those that refer to an unreadable one
+    /// are dropped until none is.
+    private static func readableTypes(_ declarations: [String: TypeDeclaration]) -> Set<String> {
+        var readable = Set(declarations.values.filter {
+            if case .oneOf = $0.kind { return false }
+            return true
+        }.map(\.name))
+        func isReadable(_ type: TypeReference) -> Bool {
+            switch type {
+            case .string, .int, .int32, .int64, .double, .float, .bool, .dateTime: true
+            case .json, .dictionary, .noBody: false
+            case .named(let name): readable.contains(name)
+            case .array(let element): isReadable(element)
+            }
+        }
+        while true {
+            let dropped = readable.filter { name in
+                switch declarations[name]!.kind {
+                case .object(let properties): properties.isEmpty || !properties.allSatisfy { isReadable($0.type) }
+                case .alias(let target): !isReadable(target)
+                case .stringEnum, .oneOf: false
+                }
+            }
+            if dropped.isEmpty { return readable }
+            readable.subtract(dropped)
+        }
     }
 
     /// File name -> contents, in a stable order.
@@ -99,7 +133,7 @@ struct SwiftRenderer {
         case .alias(let target):
             text += "public typealias \(name) = \(target.swift)\n"
         case .stringEnum(let values, let descriptions):
-            text += "public struct \(name): OpenEnum {\n"
+            text += "public struct \(name): OpenEnum, JSONReadable {\n"
             text += "    public let rawValue: String\n"
             text += "    public init(rawValue: String) { self.rawValue = rawValue }\n"
             var members = NameScope(reserved: ["rawValue", "init", "description", "queryValue", "Type", "self", "Self"])
@@ -147,7 +181,8 @@ struct SwiftRenderer {
             }
             text += "}\n"
         case .object(let properties):
-            text += "public struct \(name): Codable, Hashable, Sendable {\n"
+            let readable = readableTypes.contains(name)
+            text += "public struct \(name): Codable, Hashable, Sendable\(readable ? ", JSONReadable" : "") {\n"
             for property in properties {
                 text += docComment(withoutEnumListing(property.documentation, values: enumValues(of: property.type)), indent: "    ", pointer: false)
                 // A required field that may be null is sent as `null`, not left out.
@@ -169,6 +204,7 @@ struct SwiftRenderer {
                 }
                 text += "    }\n"
             }
+            if readable { text += readingInitializer(properties) }
             if !properties.isEmpty {
                 // Keys share `case` lines of up to 100 characters; a short list fits on the
                 // declaration's own line.
@@ -195,6 +231,16 @@ struct SwiftRenderer {
             text += "}\n"
         }
         return text
+    }
+
+    /// `init(json:)` (`JSONReadable`): each field read by name, passed to the memberwise
+    /// initializer. One line, like that initializer's declaration.
+    private func readingInitializer(_ properties: [Property]) -> String {
+        let fields = properties.map { property in
+            let read = property.isTriState ? "nullable" : property.isRequired && !property.isNullable ? "required" : "optional"
+            return "\(property.swiftName): try node.\(read)(\(Naming.literal(property.jsonName)))"
+        }
+        return "    init(json node: JSONNode) throws { self.init(\(fields.joined(separator: ", "))) }\n"
     }
 
     private func propertyType(_ property: Property) -> String {

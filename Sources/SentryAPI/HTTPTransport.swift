@@ -96,7 +96,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         // Wait for the response on the connection's event loop: the future then resumes this
         // task at once, instead of waking a thread of the global pool for each step.
-        try await withTaskExecutorPreference(loopExecutor) { () async throws(TransportFailure) in
+        // A caller already there (`SentryClient.withAffinity`) stays.
+        if withUnsafeCurrentTask(body: { $0?.unownedTaskExecutor }) == loopExecutor.asUnownedTaskExecutor() {
+            return try await exchange(request)
+        }
+        return try await withTaskExecutorPreference(loopExecutor) { () async throws(TransportFailure) in
             try await exchange(request)
         }
     }
@@ -116,16 +120,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             // `.delegate(on:)`: the response is handled on `loop`, and a new connection is made
             // there too; `.delegateAndChannel(on:)` would make each connection an "overflow"
             // one, which async-http-client closes as soon as it is idle: one per request.
-            let response = try await client.execute(request: outgoing, eventLoop: .delegate(on: loop), deadline: .now() + .nanoseconds(nanoseconds)).get()
-            var fields: [String: String] = [:]
-            fields.reserveCapacity(response.headers.count)
-            for header in response.headers {
-                // Most servers send lowercase names (HTTP/2 requires it): no copy for those.
-                let name = header.name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? header.name.lowercased() : header.name
-                if fields[name] == nil { fields[name] = header.value }
-            }
-            let body = response.body.map { Data($0.readableBytesView) } ?? Data()
-            return TransportResponse(status: Int(response.status.code), headers: fields, body: body)
+            let task = client.execute(request: outgoing, delegate: ResponseCollector(), eventLoop: .delegate(on: loop),
+                                      deadline: .now() + .nanoseconds(nanoseconds))
+            return try await task.futureResult.get()
         } catch {
             throw Self.classify(error)
         }
@@ -149,6 +146,52 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         if case ChannelError.connectTimeout = error { return .notSent(description) }
         return .answerLost(description)
+    }
+}
+
+/// Collects a response as `TransportResponse`: the status, the headers by lowercased name and
+/// the body in one buffer. Written for the transport rather than using async-http-client's
+/// `ResponseAccumulator`, which builds an `HTTPClient.Response` (copied twice on its way out)
+/// and takes a lock for each part; this one is only ever called on its request's event loop
+/// (`.delegate(on:)`), one call after another, so it needs no lock (`@unchecked Sendable`).
+private final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = TransportResponse
+
+    /// A body larger than this fails the request (as `answerLost`); a page of 100 keys is
+    /// about 200 KB.
+    static let maximumBodySize = 64 << 20
+
+    struct BodyTooLarge: Error, CustomStringConvertible {
+        var description: String { "the response body is larger than \(ResponseCollector.maximumBodySize >> 20) MB" }
+    }
+
+    private var status = 0
+    private var headers: [String: String] = [:]
+    private var body: ByteBuffer?
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        status = Int(head.status.code)
+        headers.reserveCapacity(head.headers.count)
+        for header in head.headers {
+            // Most servers send lowercase names (HTTP/2 requires it): no copy for those.
+            let name = header.name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? header.name.lowercased() : header.name
+            if headers[name] == nil { headers[name] = header.value }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
+        if body == nil {
+            body = part
+        } else {
+            body!.writeImmutableBuffer(part)
+        }
+        guard body!.readableBytes <= Self.maximumBodySize else { return task.eventLoop.makeFailedFuture(BodyTooLarge()) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> TransportResponse {
+        TransportResponse(status: status, headers: headers, body: body.map { Data($0.readableBytesView) } ?? Data())
     }
 }
 

@@ -27,6 +27,8 @@ public final class SentryClient: Sendable {
     let limiter: ConcurrencyLimiter
     /// `https://sentry.io`, without a trailing slash.
     private let baseURLString: String
+    /// The headers of every request: the token, `Accept` and `User-Agent`.
+    private let commonHeaders: [(name: String, value: String)]
     /// The rate-limit window each operation is in, as the server last reported it: a request
     /// that would be refused waits for the window to reset instead of costing a 429.
     private let windows = Mutex<[String: (remaining: Int, reset: Date)]>([:])
@@ -42,6 +44,11 @@ public final class SentryClient: Sendable {
             connectTimeout: configuration.connectTimeout, http1Only: configuration.baseURL.scheme?.lowercased() == "http")
         limiter = ConcurrencyLimiter(limit: configuration.maximumConcurrentRequests)
         baseURLString = configuration.baseURL.absoluteString.trimmingSuffix("/")
+        commonHeaders = [
+            ("Authorization", "Bearer \(configuration.authToken.revealed)"),
+            ("Accept", "application/json"),
+            ("User-Agent", "sentry-sdk-swift/0.1"),
+        ]
     }
 
     /// Closes the connections. Call it once, when done with the client.
@@ -154,12 +161,8 @@ public final class SentryClient: Sendable {
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.queryEncoded($0.name))=\(Self.queryEncoded($0.value))" }.joined(separator: "&")
         }
-        var headers: [(name: String, value: String)] = [
-            ("Authorization", "Bearer \(configuration.authToken.revealed)"),
-            ("Accept", "application/json"),
-            ("User-Agent", "sentry-sdk-swift/0.1"),
-        ]
-        headers += operation.headers.map { ($0.name, $0.value) }
+        var headers = commonHeaders
+        for header in operation.headers { headers.append((header.name, header.value)) }
         var body: Data?
         if let payload = operation.body {
             do {

@@ -65,12 +65,13 @@ import TestSupport
         }
 
         /// Spec: `#/components/schemas/Widget/properties/owner`
-        public struct WidgetOwner: Codable, Hashable, Sendable {
+        public struct WidgetOwner: Codable, Hashable, Sendable, JSONReadable {
             public var login: String?
             /// Creates a value with the given fields.
             public init(login: String? = nil) {
                 self.login = login
             }
+            init(json node: JSONNode) throws { self.init(login: try node.optional("login")) }
 
             private enum CodingKeys: String, CodingKey { case login }
         }
@@ -149,7 +150,7 @@ import TestSupport
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/parameters/1/schema`
-        public struct UpdateThingMode: OpenEnum {
+        public struct UpdateThingMode: OpenEnum, JSONReadable {
             public let rawValue: String
             public init(rawValue: String) { self.rawValue = rawValue }
             public static let fast: Self = "fast"
@@ -157,23 +158,25 @@ import TestSupport
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema`
-        public struct UpdateThingBody: Codable, Hashable, Sendable {
+        public struct UpdateThingBody: Codable, Hashable, Sendable, JSONReadable {
             public var limit: Nullable<UpdateThingBodyLimit>?
             /// Creates a value with the given fields.
             public init(limit: Nullable<UpdateThingBodyLimit>? = nil) {
                 self.limit = limit
             }
+            init(json node: JSONNode) throws { self.init(limit: try node.nullable("limit")) }
 
             private enum CodingKeys: String, CodingKey { case limit }
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema/properties/limit`
-        public struct UpdateThingBodyLimit: Codable, Hashable, Sendable {
+        public struct UpdateThingBodyLimit: Codable, Hashable, Sendable, JSONReadable {
             public var count: Int
             /// Creates a value with the given fields.
             public init(count: Int) {
                 self.count = count
             }
+            init(json node: JSONNode) throws { self.init(count: try node.required("count")) }
 
             private enum CodingKeys: String, CodingKey { case count }
         }
@@ -208,12 +211,13 @@ import TestSupport
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/responses/200/content/application~1json/schema/oneOf/2`
-        public struct UpdateThingResponseOption3: Codable, Hashable, Sendable {
+        public struct UpdateThingResponseOption3: Codable, Hashable, Sendable, JSONReadable {
             public var a: Bool?
             /// Creates a value with the given fields.
             public init(a: Bool? = nil) {
                 self.a = a
             }
+            init(json node: JSONNode) throws { self.init(a: try node.optional("a")) }
 
             private enum CodingKeys: String, CodingKey { case a }
         }

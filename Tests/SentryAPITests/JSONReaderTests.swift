@@ -1,5 +1,6 @@
 import Foundation
 @testable import SentryAPI
+@testable import SentryModels
 import Testing
 
 /// The client's JSON decoder on documents whose result is known. FuzzTests compares it with
@@ -26,6 +27,29 @@ import Testing
         #expect(key.dateCreated?.rawValue == "2023-06-21T19:50:26.036254Z")
         #expect(key.useCase == .user)
         #expect(key == (try JSONDecoder().decode(ProjectKey.self, from: Data(Self.key.utf8))))
+    }
+
+    /// The generated models read themselves from the document, to the same result as
+    /// JSONDecoder's; a value they do not expect sends the document through `Decodable`.
+    @Test func modelsReadThemselvesAndLeaveTheUnexpectedToDecodable() throws {
+        #expect(ProjectKey.self is any JSONReadable.Type)
+        #expect([ProjectKey].self is any JSONReadable.Type)
+        #expect(!(JSONValue.self is any JSONReadable.Type))
+        let data = Data(Self.key.utf8)
+        let document = try Document(data)
+        let direct = try withExtendedLifetime(document) { try JSONReading.read(ProjectKey.self, from: JSONNode(document, index: 0)) }
+        #expect(direct == (try JSONDecoder().decode(ProjectKey.self, from: data)))
+        #expect(try withExtendedLifetime(document) { try JSONReading.read(JSONValue.self, from: JSONNode(document, index: 0)) } == nil)
+
+        // An integer written with an exponent: JSONDecoder reads it, the direct path does not.
+        let exponent = Data(Self.key.replacingOccurrences(of: "4505281256090153", with: "4.505281256090153e15").utf8)
+        let exponentDocument = try Document(exponent)
+        withExtendedLifetime(exponentDocument) {
+            #expect(throws: (any Error).self) { try JSONReading.read(ProjectKey.self, from: JSONNode(exponentDocument, index: 0)) }
+        }
+        let key = try JSONReader.decode(ProjectKey.self, from: exponent)
+        #expect(key.projectId == 4_505_281_256_090_153)
+        #expect(key == (try JSONDecoder().decode(ProjectKey.self, from: exponent)))
     }
 
     @Test func failuresNameThePlace() throws {

@@ -3,7 +3,7 @@
 /// The major version of the JavaScript SDK that the key's loader serves.
 ///
 /// Spec: `#/components/schemas/BrowserSDKVersion`
-public struct BrowserSDKVersion: OpenEnum {
+public struct BrowserSDKVersion: OpenEnum, JSONReadable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     /// The newest major version, whichever it is when the loader is fetched.

@@ -3,7 +3,7 @@
 /// What a new key should be. Every field is optional.
 ///
 /// Spec: `#/components/schemas/CreateProjectKeyRequest`
-public struct CreateProjectKeyRequest: Codable, Hashable, Sendable {
+public struct CreateProjectKeyRequest: Codable, Hashable, Sendable, JSONReadable {
     /// The key's name, at most 64 characters; the server generates one when absent.
     public var name: String?
     /// A rate limit for the key; none when absent.
@@ -22,6 +22,7 @@ public struct CreateProjectKeyRequest: Codable, Hashable, Sendable {
         self.`public` = `public`
         self.secret = secret
     }
+    init(json node: JSONNode) throws { self.init(name: try node.optional("name"), rateLimit: try node.optional("rateLimit"), useCase: try node.optional("useCase"), public: try node.optional("public"), secret: try node.optional("secret")) }
 
     private enum CodingKeys: String, CodingKey { case name, rateLimit, useCase, `public`, secret }
 }

@@ -3,7 +3,7 @@
 /// Whether a key accepts events.
 ///
 /// Spec: `#/components/schemas/KeyStatus`
-public struct KeyStatus: OpenEnum {
+public struct KeyStatus: OpenEnum, JSONReadable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     /// The key accepts events.

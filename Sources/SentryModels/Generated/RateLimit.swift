@@ -3,7 +3,7 @@
 /// At most `count` events in `window` seconds. The server stores a limit only when both numbers are above zero.
 ///
 /// Spec: `#/components/schemas/RateLimit`
-public struct RateLimit: Codable, Hashable, Sendable {
+public struct RateLimit: Codable, Hashable, Sendable, JSONReadable {
     /// The window in seconds, at most one day (86400).
     public var window: Int
     /// How many events the key accepts in one window.
@@ -13,6 +13,7 @@ public struct RateLimit: Codable, Hashable, Sendable {
         self.window = window
         self.count = count
     }
+    init(json node: JSONNode) throws { self.init(window: try node.required("window"), count: try node.required("count")) }
 
     private enum CodingKeys: String, CodingKey { case window, count }
 }

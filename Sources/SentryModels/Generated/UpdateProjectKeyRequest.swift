@@ -3,7 +3,7 @@
 /// The changes to make to a key. Fields that are not sent stay as they are.
 ///
 /// Spec: `#/components/schemas/UpdateProjectKeyRequest`
-public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable {
+public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable, JSONReadable {
     /// A new name, at most 64 characters.
     public var name: String?
     /// Whether the key accepts events.
@@ -22,6 +22,7 @@ public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable {
         self.browserSdkVersion = browserSdkVersion
         self.dynamicSdkLoaderOptions = dynamicSdkLoaderOptions
     }
+    init(json node: JSONNode) throws { self.init(name: try node.optional("name"), isActive: try node.optional("isActive"), rateLimit: try node.nullable("rateLimit"), browserSdkVersion: try node.optional("browserSdkVersion"), dynamicSdkLoaderOptions: try node.optional("dynamicSdkLoaderOptions")) }
 
     private enum CodingKeys: String, CodingKey {
         case name, isActive, rateLimit, browserSdkVersion, dynamicSdkLoaderOptions

@@ -3,7 +3,7 @@
 /// What the key is for. Only `user` keys are visible to ordinary callers; the others are used by Sentry itself and can only be created by superusers.
 ///
 /// Spec: `#/components/schemas/UseCase`
-public struct UseCase: OpenEnum {
+public struct UseCase: OpenEnum, JSONReadable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     /// A key for an application's SDKs; the only kind ordinary callers see.
