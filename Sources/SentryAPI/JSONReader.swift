@@ -38,15 +38,12 @@ enum JSONReader {
             return try JSONDecoder().decode(type, from: data)
         }
         let document = try Document(data)
-        // The decoders refer to the document without counting references (see ValueDecoder).
-        return try withExtendedLifetime(document) {
-            // The generated models read themselves; what they do not expect goes through
-            // `Decodable`, which reads the same documents the same way and explains failures.
-            if !document.hasBadKey, let value = try? JSONReading.read(type, from: JSONNode(document, index: 0)) {
-                return value
-            }
-            return try ValueDecoder(document, node: 0).decodeValue(type)
+        // The generated models read themselves; what they do not expect goes through
+        // `Decodable`, which reads the same documents the same way and explains failures.
+        if !document.hasBadKey, let value = try? JSONReading.read(type, from: JSONNode(document, index: 0)) {
+            return value
         }
+        return try ValueDecoder(document, node: 0).decodeValue(type)
     }
 }
 
@@ -82,7 +79,7 @@ final class Document {
         let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
         guard body.count < Int32.max else { throw Self.invalid("The document is too large.") }
         let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: body.count)
-        _ = bytes.initialize(from: body)
+        body.copyBytes(to: bytes)
         var nodes: [Node] = []
         // Keys and values of API responses average well over 16 bytes each: one allocation for
         // most documents, without reserving far more than is used.
@@ -470,11 +467,8 @@ struct PathKey: CodingKey {
 
 /// The `Decoder` for one value of the document.
 private struct ValueDecoder: Decoder {
-    // Two words: passed as `any Decoder` without a box on the heap. `unowned(unsafe)`: no
-    // reference counting each time a decoder or container is made; `JSONReader.decode` keeps
-    // the document alive while it decodes, and the models it decodes (generated, synthesized
-    // `Decodable`) keep no decoder or container beyond their `init(from:)`.
-    unowned(unsafe) let document: Document
+    // Two words: passed as `any Decoder` without a box on the heap.
+    let document: Document
     let node: Int
 
     init(_ document: Document, node: Int) {
@@ -745,7 +739,7 @@ private struct NullDecoder: Decoder, SingleValueDecodingContainer {
 /// An array's elements, in order. Three words, so that it is passed as an existential without
 /// a box on the heap.
 private struct UnkeyedReader: UnkeyedDecodingContainer {
-    unowned(unsafe) let document: Document
+    let document: Document
     let node: Int32
     let elements: Int32
     private var cursor: Int32

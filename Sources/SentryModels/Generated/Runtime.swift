@@ -396,10 +396,9 @@ public protocol JSONDocumentReader: AnyObject {
     func numberText(_ node: Int) throws -> Substring
 }
 
-/// One value of a `JSONDocumentReader`. It does not keep the document alive: whoever reads
-/// through it does, for as long as it reads.
+/// One value of a `JSONDocumentReader`.
 public struct JSONNode {
-    unowned(unsafe) let document: any JSONDocumentReader
+    let document: any JSONDocumentReader
     let index: Int
 
     /// The value at `index` of `document` (0: the whole document).
