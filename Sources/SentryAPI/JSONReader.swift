@@ -176,9 +176,8 @@ final class Document {
         bytes[Int(node.start)..<Int(node.end)].contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
     }
 
-    /// A number written as digits alone: its sign and magnitude, nil when that does not fit
-    /// in 64 bits.
-    func integer(_ node: Node) -> (negative: Bool, magnitude: UInt64)? {
+    /// A number written as digits alone, as a `T`; nil when it does not fit.
+    func integer<T: FixedWidthInteger>(_ node: Node, as _: T.Type) -> T? {
         var index = Int(node.start)
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
@@ -189,7 +188,9 @@ final class Document {
             if overflow1 || overflow2 { return nil }
             magnitude = sum
         }
-        return (negative, magnitude)
+        if !negative { return T(exactly: magnitude) }
+        if magnitude == 0 { return 0 }
+        return T.isSigned && magnitude <= UInt64(T.max) + 1 ? T(truncatingIfNeeded: 0 &- magnitude) : nil
     }
 }
 
@@ -581,11 +582,7 @@ private struct ValueDecoder: Decoder {
                 throw Self.relocated(error, under: codingPath)
             }
         }
-        if let (negative, magnitude) = document.integer(value) {
-            if !negative, let exact = T(exactly: magnitude) { return exact }
-            if negative, magnitude == 0 { return 0 }
-            if negative, T.isSigned, magnitude <= UInt64(T.max) + 1 { return T(truncatingIfNeeded: 0 &- magnitude) }
-        }
+        if let exact = document.integer(value, as: T.self) { return exact }
         throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(document.numberText(value))> does not fit in \(type)."))
     }
 
@@ -844,10 +841,8 @@ extension Document: JSONDocumentReader {
 
     func int64(_ node: Int) throws -> Int64 {
         let value = nodes[node]
-        guard value.kind == .number, !hasFractionOrExponent(value), let (negative, magnitude) = integer(value) else { throw Mismatch() }
-        if !negative, let exact = Int64(exactly: magnitude) { return exact }
-        if negative, magnitude <= UInt64(Int64.max) + 1 { return Int64(truncatingIfNeeded: 0 &- magnitude) }
-        throw Mismatch()
+        guard value.kind == .number, !hasFractionOrExponent(value), let exact = integer(value, as: Int64.self) else { throw Mismatch() }
+        return exact
     }
 
     func numberText(_ node: Int) throws -> Substring {
