@@ -33,10 +33,11 @@ enum JSONReader {
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         // A document in UTF-16 or UTF-32 (a byte-order mark, or a zero byte among the first
         // four, as RFC 4627 tells them apart): JSONDecoder reads those; Sentry sends UTF-8.
-        let head = data.prefix(4)
-        if head.contains(0) || head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) {
-            return try JSONDecoder().decode(type, from: data)
+        let foreign = data.withUnsafeBytes { raw in
+            let head = raw.prefix(4)
+            return head.contains(0) || head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE])
         }
+        if foreign { return try JSONDecoder().decode(type, from: data) }
         let document = try Document(data)
         // The generated models read themselves; what they do not expect goes through
         // `Decodable`, which reads the same documents the same way and explains failures.
@@ -69,21 +70,27 @@ final class Document {
     }
 
     let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// The nodes, in room that may hold more than the parser wrote: a node is only ever reached
+    /// from the first one, through `next` and the containers' members.
     let nodes: UnsafeMutableBufferPointer<Node>
     /// Whether some object has a key that is a bad string: decoding that object fails
     /// (whichever member is read), which only the `Decodable` path reports correctly.
     let hasBadKey: Bool
 
     init(_ data: Data) throws {
-        // A UTF-8 byte-order mark is skipped, as JSONDecoder does.
-        let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
-        guard body.count < Int32.max else { throw Self.invalid("The document is too large.") }
-        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: body.count)
-        body.copyBytes(to: bytes)
-        var nodes: [Node] = []
+        // One pass over Data's bytes: on the path of every response, where each part of
+        // Foundation touched costs more than its work (see `NodeList`).
+        let bytes = try data.withUnsafeBytes { raw in
+            // A UTF-8 byte-order mark is skipped, as JSONDecoder does.
+            let body = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeRawBufferPointer(rebasing: raw.dropFirst(3)) : raw
+            guard body.count < Int32.max else { throw Self.invalid("The document is too large.") }
+            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: body.count)
+            _ = bytes.initialize(from: body)
+            return bytes
+        }
         // Keys and values of API responses average well over 16 bytes each: one allocation for
         // most documents, without reserving far more than is used.
-        nodes.reserveCapacity(bytes.count / 16 + 8)
+        var nodes = NodeList(capacity: bytes.count / 16 + 8)
         do {
             var parser = Parser(bytes: UnsafeBufferPointer(bytes))
             parser.skipWhitespace()
@@ -93,11 +100,11 @@ final class Document {
             hasBadKey = parser.hasBadKey
         } catch {
             bytes.deallocate()
+            nodes.storage.deallocate()
             throw error
         }
         self.bytes = bytes
-        self.nodes = .allocate(capacity: nodes.count)
-        _ = self.nodes.initialize(from: nodes)
+        self.nodes = nodes.storage
     }
 
     deinit {
@@ -194,6 +201,34 @@ final class Document {
     }
 }
 
+/// The nodes as the parser appends them, in memory that the document then keeps as it is.
+/// Not an array: an array would be copied into the document's memory at the end, and checked
+/// for uniqueness at every append. On the path of every response that shows: after the wait
+/// for the network, each cache line touched costs far more than the work done with it (a
+/// parse that takes 1 µs in a tight loop adds 8 µs to a request).
+struct NodeList {
+    private(set) var storage: UnsafeMutableBufferPointer<Document.Node>
+    private(set) var count = 0
+
+    init(capacity: Int) { storage = .allocate(capacity: max(capacity, 4)) }
+
+    mutating func append(_ node: Document.Node) {
+        if count == storage.count {
+            let larger = UnsafeMutableBufferPointer<Document.Node>.allocate(capacity: storage.count * 2)
+            _ = larger.moveInitialize(fromContentsOf: storage)
+            storage.deallocate()
+            storage = larger
+        }
+        storage[count] = node
+        count += 1
+    }
+
+    subscript(index: Int) -> Document.Node {
+        get { storage[index] }
+        set { storage[index] = newValue }
+    }
+}
+
 /// Bytes that need no attention inside a string: not a quote, backslash, control character or
 /// part of a multi-byte character. `false` for those (indexed by byte).
 private let plainStringByte: [Bool] = (0...255).map { byte in
@@ -216,7 +251,7 @@ private struct Parser {
         }
     }
 
-    mutating func value(into nodes: inout [Document.Node], depth: Int) throws {
+    mutating func value(into nodes: inout NodeList, depth: Int) throws {
         guard depth < 512 else { throw Document.invalid("The document nests deeper than 512 levels.") }
         guard position < bytes.count else { throw Document.invalid("Unexpected end of the document.") }
         switch bytes[position] {
@@ -239,7 +274,7 @@ private struct Parser {
 
     /// An object's members or an array's elements, up to `closing`; a comma before it is
     /// accepted, as JSONDecoder does.
-    private mutating func container(_ kind: Document.Kind, closing: UInt8, into nodes: inout [Document.Node], depth: Int) throws {
+    private mutating func container(_ kind: Document.Kind, closing: UInt8, into nodes: inout NodeList, depth: Int) throws {
         let index = nodes.count
         nodes.append(.init(kind: kind, count: 0, start: Int32(position), end: 0, next: 0))
         position += 1
@@ -285,7 +320,7 @@ private struct Parser {
         position += 1
     }
 
-    private mutating func literal(_ word: StaticString, kind: Document.Kind, into nodes: inout [Document.Node]) throws {
+    private mutating func literal(_ word: StaticString, kind: Document.Kind, into nodes: inout NodeList) throws {
         let length = word.utf8CodeUnitCount
         guard position + length <= bytes.count,
               UnsafeBufferPointer(start: word.utf8Start, count: length).elementsEqual(bytes[position..<position + length]) else {
@@ -295,7 +330,7 @@ private struct Parser {
         position += length
     }
 
-    private mutating func string(into nodes: inout [Document.Node]) throws {
+    private mutating func string(into nodes: inout NodeList) throws {
         position += 1 // the opening quote
         let start = position
         let plain = plainStringByte
@@ -378,7 +413,7 @@ private struct Parser {
 
     /// A number: the characters that can be part of one, checked against
     /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? (a bad one is reported when decoded).
-    private mutating func number(into nodes: inout [Document.Node]) throws {
+    private mutating func number(into nodes: inout NodeList) throws {
         let start = position
         guard bytes[position] == UInt8(ascii: "-") || isDigit(bytes[position]) else { throw Document.invalid("Unexpected text at offset \(start).") }
         while position < bytes.count, isDigit(bytes[position]) || [UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {

@@ -82,13 +82,19 @@ public final class SentryClient: Sendable {
 
     /// Sends an operation and returns its success response.
     public func send<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> Operation.Response {
-        try await exchange(operation).response
+        try decode(Operation.self, from: try await perform(try makeRequest(operation), endpoint: Operation.endpoint))
     }
 
     /// Sends an operation; returns its response and the response headers (lowercased names).
     func exchange<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> (response: Operation.Response, headers: [String: String]) {
-        let endpoint = Operation.endpoint
-        let request = try makeRequest(operation)
+        let response = try await perform(try makeRequest(operation), endpoint: Operation.endpoint)
+        return (try decode(Operation.self, from: response), response.headers)
+    }
+
+    /// Sends a request until it succeeds (a 2xx response), fails for good, or the retry budget
+    /// is spent. Not generic: only building the request and decoding the answer depend on the
+    /// operation; the retries, rate limits and logs are one piece of code for all of them.
+    private func perform(_ request: TransportRequest, endpoint: Endpoint) async throws(SentryError) -> TransportResponse {
         let isPost = endpoint.method == .post
         var attempt = 0
         while true {
@@ -134,7 +140,7 @@ public final class SentryClient: Sendable {
 
             switch response.status {
             case 200..<300:
-                return (try decode(Operation.self, from: response), response.headers)
+                return response
             case 429:
                 // Rejected before it was processed: safe to send again, POST included.
                 let resetAt = Self.resetDate(response.headers)

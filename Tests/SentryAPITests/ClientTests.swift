@@ -190,6 +190,45 @@ struct Harness {
         #expect(keys.map(\.name) == ["Maybe"], "the key was created once")
     }
 
+    @Test func aRequestThatOutlivesItsTimeoutIsCutShort() async throws {
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(Harness.token)]))
+        let server = try await SandboxServer.start(sandbox)
+        let client = SentryClient(configuration: SentryConfiguration(
+            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!, requestTimeout: .milliseconds(200),
+            retryBudget: 2, initialBackoff: .milliseconds(5)))
+        let key = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Slow")))
+        // Each answer would take 1.5 s: a GET times out, is sent again within the retry
+        // budget, and fails as a transport error well before one answer could have come.
+        await sandbox.inject(.delay(.milliseconds(1500)), on: "getProjectKey", times: 3)
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.kind == .transport)
+            #expect(error.description.contains("no complete response within 0.2 seconds"), "\(error)")
+        }
+        #expect(ContinuousClock.now - started < .milliseconds(1400))
+        // A POST that times out may have been applied: it is not sent again.
+        await sandbox.inject(.delay(.milliseconds(1500)), on: "createProjectKey")
+        do {
+            _ = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Late")))
+            Issue.record("expected outcomeUnknown")
+        } catch {
+            #expect(error.kind == .outcomeUnknown, "\(error)")
+        }
+        // Once the delays are over, the client works as before.
+        await sandbox.clearFaults()
+        try await Task.sleep(for: .milliseconds(1600))
+        let again = try await client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id))
+        #expect(again == key)
+        let creates = await sandbox.requestLog().filter { $0.operationID == "createProjectKey" }
+        #expect(creates.count == 2, "the POST that timed out was sent once")
+        TestArtifacts.secrets(await sandbox.issuedSecrets + [Harness.token])
+        try await client.shutdown()
+        await server.stop()
+    }
+
     @Test func sequentialSendsInsideWithAffinityStayOnTheNetworkThread() async throws {
         let harness = try await Harness()
         defer { Task { await harness.close() } }

@@ -52,6 +52,18 @@ import Testing
         #expect(key == (try JSONDecoder().decode(ProjectKey.self, from: exponent)))
     }
 
+    /// Documents of many short values outgrow the room the parser reserves first (a node per
+    /// 16 bytes): every node survives the moves to larger room.
+    @Test func denseDocumentsGrowTheirNodes() throws {
+        let numbers = (0..<5_000).map { $0 % 10 }
+        let dense = Data("[\(numbers.map(String.init).joined(separator: ","))]".utf8)
+        #expect(try JSONReader.decode([Int].self, from: dense) == numbers)
+        let nested = Data("[\(String(repeating: "[[],{},0,true,null,\"\"],", count: 2_000))[]]".utf8)
+        let read = try JSONReader.decode([JSONValue].self, from: nested)
+        #expect(read == (try JSONDecoder().decode([JSONValue].self, from: nested)))
+        #expect(read.count == 2_001)
+    }
+
     @Test func failuresNameThePlace() throws {
         func failure(_ json: String) -> DecodingError? {
             do {
