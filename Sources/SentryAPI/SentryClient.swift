@@ -178,7 +178,8 @@ public final class SentryClient: Sendable {
             }
             headers.append(("Content-Type", "application/json"))
         }
-        return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
+        return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout,
+                                acceptsCompression: Operation.self is any CursorPaginated.Type)
     }
 
     private func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
