@@ -37,9 +37,10 @@ public struct TransportRequest: Sendable {
     public var body: Data?
     /// Time allowed for the whole exchange.
     public var timeout: Duration
-    /// Whether to ask for a compressed answer: for pages of lists, which shrink about tenfold
-    /// (a page of 100 keys is about 200 KB). A single object (a key is about 1.7 KB) travels in
-    /// one packet either way, and compressing it only costs time at both ends.
+    /// Whether to ask for a compressed answer: for the pages of lists that `items` fetches,
+    /// which shrink about tenfold (a page of 100 keys is about 200 KB). A single object (a key
+    /// is about 1.7 KB) travels in one packet either way, and compressing it only costs time at
+    /// both ends.
     public var acceptsCompression = false
 }
 
@@ -208,10 +209,12 @@ private final class ResponseCollector: HTTPClientResponseDelegate, NIOScheduledC
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         status = Int(head.status.code)
         headers.reserveCapacity(head.headers.count)
-        for header in head.headers {
+        // Last to first, so that the first of repeated headers is the one kept, with one
+        // lookup per header.
+        for header in head.headers.reversed() {
             // Most servers send lowercase names (HTTP/2 requires it): no copy for those.
             let name = header.name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? header.name.lowercased() : header.name
-            if headers[name] == nil { headers[name] = header.value }
+            headers[name] = header.value
         }
         return task.eventLoop.makeSucceededVoidFuture()
     }

@@ -85,9 +85,12 @@ public final class SentryClient: Sendable {
         try decode(Operation.self, from: try await perform(try makeRequest(operation), endpoint: Operation.endpoint))
     }
 
-    /// Sends an operation; returns its response and the response headers (lowercased names).
+    /// Sends an operation that fetches a page of a list (for `items`), asking for a compressed
+    /// answer; returns its response and the response headers (lowercased names).
     func exchange<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> (response: Operation.Response, headers: [String: String]) {
-        let response = try await perform(try makeRequest(operation), endpoint: Operation.endpoint)
+        var request = try makeRequest(operation)
+        request.acceptsCompression = true
+        let response = try await perform(request, endpoint: Operation.endpoint)
         return (try decode(Operation.self, from: response), response.headers)
     }
 
@@ -178,8 +181,7 @@ public final class SentryClient: Sendable {
             }
             headers.append(("Content-Type", "application/json"))
         }
-        return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout,
-                                acceptsCompression: Operation.self is any CursorPaginated.Type)
+        return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
     }
 
     private func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
