@@ -137,8 +137,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 .execute(request: outgoing, delegate: collector, eventLoop: .delegate(on: loop))
             // The time limit is a callback on the loop that cancels the request, rather than
             // async-http-client's `deadline:`, which schedules a task with a promise and adds a
-            // completion callback to every request: the transport's own time per request went
-            // from 6-8 µs to 4-5 µs over async-http-client alone (Benchmarks/api, pinned).
+            // completion callback to every request: the transport's own time per request, over
+            // async-http-client alone, went from 7.2 µs to 4.6 µs (means of four alternating
+            // pinned runs of 15,000 requests each).
             // This code runs on `loop` (see `send`), as the callback does: no lock needed.
             collector.task = task
             let limit = try? loop.scheduleCallback(at: .now() + .nanoseconds(nanoseconds), handler: collector)
