@@ -22,18 +22,16 @@ public final class SandboxServer: Sendable {
     public let port: Int
     /// The address the server listens on.
     public let host: String
-    private let task: Task<Void, any Error>
-    private let group: ServiceGroup
+    private let server: HTTPServerRun
 
     /// `http://127.0.0.1:PORT`
     public var url: String { "http://\(host):\(port)" }
 
-    private init(sandbox: Sandbox, host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.group = group
+    private init(sandbox: Sandbox, host: String, server: HTTPServerRun) {
         self.sandbox = sandbox
         self.host = host
-        self.port = port
-        self.task = task
+        self.server = server
+        port = server.port
     }
 
     /// Starts listening; returns once the port is bound.
@@ -43,47 +41,22 @@ public final class SandboxServer: Sendable {
     ///   - host: the address to listen on; loopback by default.
     ///   - port: 0 picks any free port.
     public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0) async throws -> SandboxServer {
-        let (bound, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "sentry-sandbox")
-        logger.logLevel = .critical
-        let application = Application(
-            responder: CallbackResponder<SandboxRequestContext> { request, context in
-                try await Self.respond(to: request, context: context, sandbox: sandbox)
-            },
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? port)
-                continuation.finish()
-            },
-            logger: logger
-        )
-        // Run in a service group, so that `stop` can shut the server down gracefully: it stops
-        // accepting, lets requests in flight finish (for at most a second), then cancels. A
-        // plain cancellation can drop a connection accepted at that moment half set up, which
-        // NIO treats as a programming error and traps.
-        var configuration = ServiceGroupConfiguration(services: [.init(service: application)], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(1)
-        let group = ServiceGroup(configuration: configuration)
-        let task = Task { try await group.run() }
-        var iterator = bound.makeAsyncIterator()
-        guard let boundPort = await iterator.next() else {
-            task.cancel()
-            _ = try await task.value
-            throw CancellationError()
-        }
-        await sandbox.setPublicURL("http://\(host):\(boundPort)")
-        return SandboxServer(sandbox: sandbox, host: host, port: boundPort, group: group, task: task)
+        let server = try await HTTPServerRun.start(host: host, port: port, label: "sentry-sandbox",
+                                                   responder: CallbackResponder<SandboxRequestContext> { request, context in
+            try await Self.respond(to: request, context: context, sandbox: sandbox)
+        })
+        await sandbox.setPublicURL("http://\(host):\(server.port)")
+        return SandboxServer(sandbox: sandbox, host: host, server: server)
     }
 
     /// Stops accepting connections and waits for the server to finish.
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await server.stop()
     }
 
     /// Waits until the server stops (for `sandbox serve`, which runs until interrupted).
     public func wait() async throws {
-        try await task.value
+        try await server.wait()
     }
 
     private static func respond(to request: Request, context: SandboxRequestContext, sandbox: Sandbox) async throws -> Response {
@@ -110,6 +83,58 @@ public final class SandboxServer: Sendable {
         )
     }
 
+}
+
+/// An HTTP server on Hummingbird, listening and running until stopped: the sandbox's, and (for
+/// the package's tests) servers that answer what a test needs.
+package struct HTTPServerRun: Sendable {
+    /// The port bound (the one asked for, or the free one picked for port 0).
+    package let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    /// Starts listening; returns once the port is bound.
+    package static func start<Responder: HTTPResponder>(host: String, port: Int, label: String, responder: Responder) async throws -> HTTPServerRun
+    where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        let (bound, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        let application = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? port)
+                continuation.finish()
+            },
+            logger: logger
+        )
+        // Run in a service group, so that `stop` can shut the server down gracefully: it stops
+        // accepting, lets requests in flight finish (for at most a second), then cancels. A
+        // plain cancellation can drop a connection accepted at that moment half set up, which
+        // NIO treats as a programming error and traps.
+        var configuration = ServiceGroupConfiguration(services: [.init(service: application)], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(1)
+        let group = ServiceGroup(configuration: configuration)
+        let task = Task { try await group.run() }
+        var iterator = bound.makeAsyncIterator()
+        guard let boundPort = await iterator.next() else {
+            task.cancel()
+            _ = try await task.value
+            throw CancellationError()
+        }
+        return HTTPServerRun(port: boundPort, group: group, task: task)
+    }
+
+    /// Stops accepting connections and waits for the server to finish.
+    package func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Waits until the server stops.
+    package func wait() async throws {
+        try await task.value
+    }
 }
 
 /// The request context: Hummingbird's, plus the connection, so that a scripted fault can

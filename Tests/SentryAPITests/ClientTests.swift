@@ -14,14 +14,15 @@ struct Harness {
     let logs: LogCapture
     var sandbox: Sandbox { server.sandbox }
 
-    init(retryBudget: Int = 4, rateLimit: SandboxRateLimit? = nil, tokens: [SandboxToken] = [SandboxToken(Harness.token)]) async throws {
+    init(retryBudget: Int = 4, requestTimeout: Duration = .seconds(30), rateLimit: SandboxRateLimit? = nil,
+         tokens: [SandboxToken] = [SandboxToken(Harness.token)]) async throws {
         let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web", "api"])], tokens: tokens, rateLimit: rateLimit))
         server = try await SandboxServer.start(sandbox)
         let logs = LogCapture()
         self.logs = logs
         let logger = logs.logger(label: "test")
         client = SentryClient(configuration: SentryConfiguration(
-            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!,
+            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!, requestTimeout: requestTimeout,
             retryBudget: retryBudget, initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50), logger: logger
         ))
     }
@@ -191,18 +192,16 @@ struct Harness {
     }
 
     @Test func aRequestThatOutlivesItsTimeoutIsCutShort() async throws {
-        let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(Harness.token)]))
-        let server = try await SandboxServer.start(sandbox)
-        let client = SentryClient(configuration: SentryConfiguration(
-            authToken: Secret(Harness.token), baseURL: URL(string: server.url)!, requestTimeout: .milliseconds(200),
-            retryBudget: 2, initialBackoff: .milliseconds(5)))
-        let key = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Slow")))
+        let harness = try await Harness(retryBudget: 2, requestTimeout: .milliseconds(200))
+        defer { Task { await harness.close() } }
+        let key = try await harness.create("Slow")
+        let retrieve = Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id)
         // Each answer would take 1.5 s: a GET times out, is sent again within the retry
         // budget, and fails as a transport error well before one answer could have come.
-        await sandbox.inject(.delay(.milliseconds(1500)), on: "getProjectKey", times: 3)
+        await harness.sandbox.inject(.delay(.milliseconds(1500)), on: "getProjectKey", times: 3)
         let started = ContinuousClock.now
         do {
-            _ = try await client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id))
+            _ = try await harness.client.send(retrieve)
             Issue.record("expected a timeout")
         } catch {
             #expect(error.kind == .transport)
@@ -210,23 +209,18 @@ struct Harness {
         }
         #expect(ContinuousClock.now - started < .milliseconds(1400))
         // A POST that times out may have been applied: it is not sent again.
-        await sandbox.inject(.delay(.milliseconds(1500)), on: "createProjectKey")
+        await harness.sandbox.inject(.delay(.milliseconds(1500)), on: "createProjectKey")
         do {
-            _ = try await client.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Late")))
+            _ = try await harness.create("Late")
             Issue.record("expected outcomeUnknown")
         } catch {
             #expect(error.kind == .outcomeUnknown, "\(error)")
         }
         // Once the delays are over, the client works as before.
-        await sandbox.clearFaults()
+        await harness.sandbox.clearFaults()
         try await Task.sleep(for: .milliseconds(1600))
-        let again = try await client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id))
-        #expect(again == key)
-        let creates = await sandbox.requestLog().filter { $0.operationID == "createProjectKey" }
-        #expect(creates.count == 2, "the POST that timed out was sent once")
-        TestArtifacts.secrets(await sandbox.issuedSecrets + [Harness.token])
-        try await client.shutdown()
-        await server.stop()
+        #expect(try await harness.client.send(retrieve) == key)
+        #expect(await harness.requests("createProjectKey") == 2, "the POST that timed out was sent once")
     }
 
     @Test func sequentialSendsInsideWithAffinityStayOnTheNetworkThread() async throws {

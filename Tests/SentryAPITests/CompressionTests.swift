@@ -1,11 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 @testable import SentryAPI
 import SentryModels
-import ServiceLifecycle
+import SentrySandboxServer
 import Synchronization
 import Testing
 
@@ -20,17 +19,24 @@ import Testing
     @Test func listsAskForCompressionAndSingleObjectsDoNot() async throws {
         /// The `Accept-Encoding` of each request, by path.
         let acceptEncoding = Mutex<[String: String]>([:])
-        let server = try await TestServer.start { request in
+        let server = try await HTTPServerRun.start(host: "127.0.0.1", port: 0, label: "compression-test",
+                                                   responder: CallbackResponder<BasicRequestContext> { request, _ in
             let accepted = request.headers[.acceptEncoding] ?? ""
             acceptEncoding.withLock { $0[request.uri.path] = accepted }
-            if request.uri.path.hasSuffix("/keys/") {
+            var headers: HTTPFields = [.contentType: "application/json"]
+            let body: Data
+            if !request.uri.path.hasSuffix("/keys/") {
+                body = Data(Self.key.utf8)
+            } else if accepted.contains("gzip") {
                 // The page, compressed only when asked for.
-                guard accepted.contains("gzip") else { return (Data("[\(Self.key),\(Self.key),\(Self.key)]".utf8), compressed: false) }
-                return (Self.gzippedPage, compressed: true)
+                headers[.contentEncoding] = "gzip"
+                body = Self.gzippedPage
+            } else {
+                body = Data("[\(Self.key),\(Self.key),\(Self.key)]".utf8)
             }
-            return (Data(Self.key.utf8), compressed: false)
-        }
-        let client = SentryClient(configuration: SentryConfiguration(authToken: "t", baseURL: URL(string: server.url)!))
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        })
+        let client = SentryClient(configuration: SentryConfiguration(authToken: "t", baseURL: URL(string: "http://127.0.0.1:\(server.port)")!))
         var names: [String] = []
         for try await key in client.items(Operations.ListProjectKeys(organizationIdOrSlug: "o", projectIdOrSlug: "p")) {
             names.append(key.name)
@@ -43,43 +49,5 @@ import Testing
         #expect(seen["/api/0/projects/o/p/keys/c0ffee/"] == "", "\(seen)")
         try await client.shutdown()
         await server.stop()
-    }
-}
-
-/// A loopback HTTP server that answers every request with JSON from `answer`, marked as gzip
-/// when `compressed`.
-private struct TestServer {
-    let url: String
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
-
-    static func start(_ answer: @escaping @Sendable (Request) -> (Data, compressed: Bool)) async throws -> TestServer {
-        let (bound, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "compression-test")
-        logger.logLevel = .critical
-        let application = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in
-                let (body, compressed) = answer(request)
-                var headers: HTTPFields = [.contentType: "application/json"]
-                if compressed { headers[.contentEncoding] = "gzip" }
-                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-            },
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application)], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = bound.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        return TestServer(url: "http://127.0.0.1:\(port)", group: group, task: task)
-    }
-
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
     }
 }
