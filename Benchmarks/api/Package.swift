@@ -27,6 +27,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Not in `run`: what work costs between responses, for finding where time goes.
+        .executableTarget(
+            name: "ContextBenchmark",
+            dependencies: [.product(name: "SentryAPI", package: "sentry-sdk")]
+        ),
         .executableTarget(
             name: "StackBenchmark",
             dependencies: [
