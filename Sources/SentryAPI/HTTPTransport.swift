@@ -95,7 +95,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///     opens a second connection that nothing uses.
     public init(connectTimeout: Duration, http1Only: Bool = false) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000))
+        configuration.timeout.connect = TimeAmount(connectTimeout)
         if http1Only { configuration.httpVersion = .http1Only }
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         configuration.decompression = .enabled(limit: .ratio(50))
@@ -118,7 +118,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     private func exchange(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
-        let nanoseconds = request.timeout.components.seconds * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000
         let collector = ResponseCollector()
         do {
             var headers = HTTPHeaders()
@@ -142,7 +141,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             // pinned runs of 15,000 requests each).
             // This code runs on `loop` (see `send`), as the callback does: no lock needed.
             collector.task = task
-            let limit = try? loop.scheduleCallback(at: .now() + .nanoseconds(nanoseconds), handler: collector)
+            let limit = try? loop.scheduleCallback(at: .now() + TimeAmount(request.timeout), handler: collector)
             defer {
                 limit?.cancel()
                 collector.task = nil

@@ -296,8 +296,7 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
         var postgres = PostgresConnection.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,
             password: configuration.password?.revealed, database: configuration.database, tls: configuration.tls)
-        postgres.options.connectTimeout = .nanoseconds(configuration.connectTimeout.components.seconds * 1_000_000_000
-            + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+        postgres.options.connectTimeout = TimeAmount(configuration.connectTimeout)
         postgres.options.additionalStartupParameters = [("application_name", "sentry-sdk")]
         let connection: PostgresConnection
         do {
