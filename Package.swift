@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // async-http-client's tracing: off unless a program has a tracer (see HTTPTransport).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Hummingbird runs as a service; the sandbox server stops through a graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -100,6 +102,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
@@ -190,7 +193,11 @@ let package = Package(
             ]
         ),
         // The compression test runs a server of its own: the sandbox does not compress.
-        .testTarget(name: "SentryAPITests", dependencies: ["SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport"] + hummingbirdServer),
+        .testTarget(
+            name: "SentryAPITests",
+            dependencies: ["SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport",
+                           .product(name: "InMemoryTracing", package: "swift-distributed-tracing")] + hummingbirdServer
+        ),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
         .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI", "SentryStateCLI"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer"]),

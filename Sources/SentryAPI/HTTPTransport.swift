@@ -7,6 +7,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Tracing
 
 /// One HTTP exchange, independent of the HTTP library. A test can substitute its own
 /// transport; the client's retries, errors and logs stay the same.
@@ -73,7 +74,7 @@ public enum TransportFailure: Error, Sendable {
 /// connections) per `SentryClient`, shut down with it; one asks for compressed answers (pages of
 /// lists), the other does not (everything else).
 public final class AsyncHTTPClientTransport: HTTPTransport {
-    private let client: HTTPClient
+    let client: HTTPClient
     /// The same, asking for compressed answers and inflating them (`acceptsCompression`):
     /// async-http-client decides that per client, and on a loop of single-key requests its
     /// decompression step costs 4-5 µs each (Benchmarks/api, pinned). A program that uses both
@@ -88,6 +89,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     /// A transport with its own connection pools.
     ///
+    /// Requests are traced (async-http-client's spans) when a tracer is active where the
+    /// transport is made: bootstrapped in `InstrumentationSystem`, or bound by `withTracer`.
+    ///
     /// - Parameters:
     ///   - connectTimeout: time allowed to establish a connection.
     ///   - http1Only: speak HTTP/1.1 only, as plain `http://` servers do. async-http-client
@@ -97,6 +101,16 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = TimeAmount(connectTimeout)
         if http1Only { configuration.httpVersion = .http1Only }
+        // async-http-client starts a span for every request with the tracer bootstrapped when
+        // the client is made, the no-op one included, and fills in its attributes (parsing the
+        // URL once more among them): 5-7 µs per request for spans that go nowhere (Benchmarks/api,
+        // alternating pinned runs). With no tracer, tracing is off; a program that bootstrapped
+        // one, or makes the client inside `withTracer`, keeps async-http-client's spans.
+        if InstrumentationSystem.tracer is NoOpTracer { configuration.tracing.tracer = nil }
+        // Redirects are answers, not followed: an API call that is redirected has the wrong
+        // base URL (`http` for `https`, an old host), and following it would turn a `POST`
+        // answered 301 or 302 into a `GET`. The client reports where it was sent instead.
+        configuration.redirectConfiguration = .disallow
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         configuration.decompression = .enabled(limit: .ratio(50))
         compressingClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)

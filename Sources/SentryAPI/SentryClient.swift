@@ -157,6 +157,11 @@ public final class SentryClient: Sendable {
             case 500..<600 where !isPost && attempt < configuration.retryBudget:
                 await pause(backoff(attempt: attempt))
                 attempt += 1
+            case 300..<400:
+                // Not followed (see `AsyncHTTPClientTransport`): say where the server points.
+                var error = SentryError.from(status: response.status, body: Data(), operationID: endpoint.operationID, requiredScopes: [])
+                error.detail = "redirected to \(response.headers["location"] ?? "no location"); set the base URL (SENTRY_URL) to where the API answers"
+                throw error
             default:
                 throw SentryError.from(status: response.status, body: response.body, operationID: endpoint.operationID, requiredScopes: endpoint.requiredScopes)
             }

@@ -71,7 +71,14 @@ func runClientWithAffinity() async throws -> Double {
 }
 
 // async-http-client alone, without SentryClient: how much of the time is the HTTP library's.
-let rawClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+// Configured as SentryClient's transport configures it: HTTP/1.1, no tracing, no redirects.
+let rawClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.httpVersion = .http1Only
+    configuration.tracing.tracer = nil
+    configuration.redirectConfiguration = .disallow
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
 let rawURL = serverURL + retrieve.path
 func runRaw() async throws -> Double {
     let start = ContinuousClock.now
