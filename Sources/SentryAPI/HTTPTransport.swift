@@ -244,7 +244,9 @@ private final class ResponseCollector: HTTPClientResponseDelegate, NIOScheduledC
     }
 
     func didFinishRequest(task: HTTPClient.Task<Response>) throws -> TransportResponse {
-        TransportResponse(status: status, headers: headers, body: body.map { Data($0.readableBytesView) } ?? Data())
+        // From the bytes in one copy: `Data(readableBytesView)` takes the generic path for
+        // sequences, with a dynamic cast at run time.
+        TransportResponse(status: status, headers: headers, body: body?.withUnsafeReadableBytes { Data($0) } ?? Data())
     }
 }
 
