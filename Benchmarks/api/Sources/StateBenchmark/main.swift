@@ -71,12 +71,17 @@ let fileTime = Spread(files)
 let postgresTime = Spread(postgres)
 let ratio = postgresTime.median / fileTime.median
 let total = projects.count * perProject
+// The goal is stated for a 500-key stack; a smaller one (Benchmarks/run --quick: 100 keys) is
+// reported without a verdict: there PostgreSQL's rerun has been 1.5x-1.7x the files' (12 ms
+// against 7-8 ms), at 500 keys 0.96x-1.05x.
+let goal = total == 500 ? "<= 1.2x" : "<= 1.2x at 500 keys"
+let met: Bool? = total == 500 ? ratio <= 1.2 : nil
 print("""
 No-op rerun of a \(total)-key stack: PostgreSQL state vs file state, \(reruns) reruns each, median (min-max); \(ISO8601DateFormatter().string(from: Date()).prefix(10)); \(ProcessInfo.processInfo.processorCount) cores
 
 | measure | PostgreSQL state | file state | ratio | goal | met |
 | --- | --- | --- | --- | --- | --- |
-| no-op rerun, \(total) keys | \(postgresTime.text("s")) | \(fileTime.text("s")) | \(String(format: "%.2fx", ratio)) | <= 1.2x | \(ratio <= 1.2 ? "yes" : "no") |
+| no-op rerun, \(total) keys | \(postgresTime.text("s")) | \(fileTime.text("s")) | \(String(format: "%.2fx", ratio)) | \(goal) | \(met.map { $0 ? "yes" : "no" } ?? "-") |
 """)
 recordRow(benchmark: "State in PostgreSQL vs files", measure: "no-op rerun of a \(total)-key stack", ours: postgresTime.text("s"),
-          theirs: fileTime.text("s"), ratio: String(format: "%.2fx", ratio), goal: "<= 1.2x", met: ratio <= 1.2)
+          theirs: fileTime.text("s"), ratio: String(format: "%.2fx", ratio), goal: goal, met: met)
