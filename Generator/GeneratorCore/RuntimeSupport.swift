@@ -431,9 +431,9 @@ struct JSONReadingMismatch: Error {}
 
 // `required`, `optional` and `nullable` are never inlined: a model then calls one shared copy
 // per field type instead of carrying a copy per field (`ProjectKey.init(json:)` 4,059 -> 1,740
-// bytes, the models' reading code 36 KB -> 26 KB). A client waits for a response between
-// decodes, and code that big is read from memory again each time: in alternating pinned runs of
-// Benchmarks/api, 1,000 retrieves took 1-3 µs less per request.
+// bytes, the models' reading code 36 KB -> 26 KB). Reading a key after each response of a loop
+// of retrieves took 1-3 µs less in one set of alternating pinned runs (Benchmarks/api), no
+// measurable difference in another.
 extension JSONNode {
     var isNull: Bool { document.isNull(index) }
 

@@ -102,9 +102,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         configuration.timeout.connect = TimeAmount(connectTimeout)
         if http1Only { configuration.httpVersion = .http1Only }
         // async-http-client starts a span for every request with the tracer bootstrapped when
-        // the client is made, the no-op one included, and fills in its attributes (parsing the
-        // URL once more among them): 5-7 µs per request for spans that go nowhere (Benchmarks/api,
-        // alternating pinned runs). With no tracer, tracing is off; a program that bootstrapped
+        // the client is made, the no-op one included, and fills in its attributes from the
+        // request and the response: 5-7 µs per request for spans that go nowhere
+        // (Benchmarks/api, alternating pinned runs). With no tracer, tracing is off; a program that bootstrapped
         // one, or makes the client inside `withTracer`, keeps async-http-client's spans.
         if InstrumentationSystem.tracer is NoOpTracer { configuration.tracing.tracer = nil }
         // Redirects are answers, not followed: an API call that is redirected has the wrong
