@@ -159,9 +159,8 @@ public final class SentryClient: Sendable {
                 attempt += 1
             case 300..<400:
                 // Not followed (see `AsyncHTTPClientTransport`): say where the server points.
-                var error = SentryError.from(status: response.status, body: Data(), operationID: endpoint.operationID, requiredScopes: [])
-                error.detail = "redirected to \(response.headers["location"] ?? "no location"); set the base URL (SENTRY_URL) to where the API answers"
-                throw error
+                throw SentryError(kind: .unexpectedStatus, operationID: endpoint.operationID, status: response.status,
+                                  detail: "redirected to \(response.headers["location"] ?? "no location"); set the base URL (SENTRY_URL) to where the API answers")
             default:
                 throw SentryError.from(status: response.status, body: response.body, operationID: endpoint.operationID, requiredScopes: endpoint.requiredScopes)
             }
