@@ -192,7 +192,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The compression test runs a server of its own: the sandbox does not compress.
+        // The compression and redirect tests run servers of their own: the sandbox neither
+        // compresses nor redirects. InMemoryTracing records the spans of the tracing test.
         .testTarget(
             name: "SentryAPITests",
             dependencies: ["SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport",

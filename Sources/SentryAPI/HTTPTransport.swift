@@ -104,8 +104,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         // async-http-client starts a span for every request with the tracer bootstrapped when
         // the client is made, the no-op one included, and fills in its attributes from the
         // request and the response: 5-7 µs per request for spans that go nowhere
-        // (Benchmarks/api, alternating pinned runs). With no tracer, tracing is off; a program that bootstrapped
-        // one, or makes the client inside `withTracer`, keeps async-http-client's spans.
+        // (Benchmarks/api, alternating pinned runs). With no tracer, tracing is off; a program
+        // that bootstrapped one, or makes the client inside `withTracer`, keeps
+        // async-http-client's spans.
         if InstrumentationSystem.tracer is NoOpTracer { configuration.tracing.tracer = nil }
         // Redirects are answers, not followed: an API call that is redirected has the wrong
         // base URL (`http` for `https`, an old host), and following it would turn a `POST`
