@@ -151,17 +151,17 @@ import TestSupport
             let document = Mutator.apply(script, to: corpus[index])
             let output = CodeGenerator.generate(document: document, specName: "fuzz.json")
             #expect(output.files.contains { $0.name == "Runtime.swift" })
-            outputs.keep(output, script: script)
+            outputs.keep(output, script: script, corpusIndex: index)
         }
         #expect(outputs.sample.count == Outputs.size)
-        for (number, output) in outputs.sample.enumerated() {
+        for (number, (output, replay)) in outputs.sample.enumerated() {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(number)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             for file in output.files { try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name)) }
             let result = try await TestProcess.swiftc(["-typecheck", "-swift-version", "6", "-module-name", "Fuzz", "-parse-as-library"]
                 + output.files.map(\.name), in: directory)
-            #expect(result.status == 0, "the Swift generated from a mutated document does not type-check:\n\(result.output.suffix(3000))")
+            #expect(result.status == 0, "the Swift generated from a mutated document (\(replay)) does not type-check:\n\(result.output.suffix(3000))")
         }
     }
 }
@@ -170,18 +170,19 @@ import TestSupport
 /// scripts, which changed their document the most.
 final class Outputs: @unchecked Sendable {
     private let lock = NSLock()
-    private var kept: [(length: Int, output: CodeGenerator.Output)] = []
+    /// Each output with what reproduces it: the corpus file's index and the mutation script.
+    private var kept: [(length: Int, output: CodeGenerator.Output, replay: String)] = []
     static let size = 6
 
-    func keep(_ output: CodeGenerator.Output, script: [UInt8]) {
+    func keep(_ output: CodeGenerator.Output, script: [UInt8], corpusIndex: Int) {
         lock.withLock {
-            kept.append((script.count, output))
+            kept.append((script.count, output, "corpus file \(corpusIndex), script \(script)"))
             kept.sort { $0.length > $1.length }
             if kept.count > Self.size { kept.removeLast() }
         }
     }
 
-    var sample: [CodeGenerator.Output] { lock.withLock { kept.map(\.output) } }
+    var sample: [(output: CodeGenerator.Output, replay: String)] { lock.withLock { kept.map { ($0.output, $0.replay) } } }
 }
 
 enum Corpus {
