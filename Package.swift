@@ -34,8 +34,6 @@ let package = Package(
         .library(name: "SentryPostgresState", targets: ["SentryPostgresState"]),
         .library(name: "GeneratorCore", targets: ["GeneratorCore"]),
         .executable(name: "sentry-sdk", targets: ["SentryCLI"]),
-        .executable(name: "sentry-sdk-state", targets: ["SentryStateCLI"]),
-        .executable(name: "sentry-sdk-sandbox", targets: ["SentrySandboxCLI"]),
         .executable(name: "Generator", targets: ["Generator"]),
         .plugin(name: "GenerateModels", targets: ["GenerateModels"]),
     ],
@@ -111,6 +109,8 @@ let package = Package(
                 "SentryAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                // Manifests (YAML or JSON), read with the line and column of every node.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // State in PostgreSQL: a module of its own, so that users of file state do not link the driver.
@@ -129,33 +129,17 @@ let package = Package(
             name: "SentrySandboxServer",
             dependencies: ["SentrySandbox"] + hummingbirdServer
         ),
-        // What the three command-line programs share: running a command with the documented exit codes.
-        .target(name: "CommandLineSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // `sentry-sdk`, the one program: keys, manifests (plan, apply, destroy, output), state
+        // and the sandbox server. Parsing and output only, on the layers above.
         .executableTarget(
             name: "SentryCLI",
             dependencies: [
-                "SentryAPI", "SentryResources", "SentrySandbox", "CommandLineSupport",
+                "SentryAPI", "SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
             ],
-            linkerSettings: commandLineProgramLinking
-        ),
-        // `sentry-sdk state ...`, a program of its own so that `sentry-sdk` does not link the
-        // PostgreSQL driver (see Passthrough.swift).
-        .executableTarget(
-            name: "SentryStateCLI",
-            dependencies: [
-                "SentryResources", "SentryPostgresState", "CommandLineSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            linkerSettings: commandLineProgramLinking
-        ),
-        // `sentry-sdk sandbox serve`, a program of its own for the same reason: the server
-        // (Hummingbird) and, through it, Foundation's full library stay out of `sentry-sdk`.
-        .executableTarget(
-            name: "SentrySandboxCLI",
-            dependencies: ["SentrySandboxServer", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: commandLineProgramLinking
         ),
 
@@ -200,9 +184,9 @@ let package = Package(
                            .product(name: "InMemoryTracing", package: "swift-distributed-tracing")] + hummingbirdServer
         ),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
-        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI", "SentryStateCLI"]),
+        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer"]),
-        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentrySandboxCLI", "SentrySandbox", "SentrySandboxServer", "TestSupport"]),
+        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "FuzzTests",
             dependencies: ["SentryAPI", "GeneratorCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -1,8 +1,8 @@
 import ArgumentParser
-import CommandLineSupport
 import NIOCore
 import NIOPosix
 import SentryAPI
+import SentryPostgresState
 
 /// `sentry-sdk`: manage Sentry client keys (DSNs) from a terminal or a CI job.
 @main
@@ -13,24 +13,41 @@ struct SentrySDKCommand: AsyncParsableCommand {
         commandName: "sentry-sdk",
         abstract: "Manage Sentry client keys (DSNs) as code.",
         discussion: """
-        Exit codes: 0 success, 1 API or network error, 2 bad usage or input, \
-        3 authentication or permission, 4 not found.
+        Exit codes: 0 success, 1 API, network or state error, 2 bad usage or input, \
+        3 authentication or permission, 4 not found; plan --detailed-exitcode: 2 changes pending.
         """,
         version: version,
-        subcommands: [KeysCommand.self, StateCommand.self, SandboxCommand.self]
+        subcommands: [
+            KeysCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, OutputCommand.self,
+            ManifestCommand.self, StateCommand.self, SandboxCommand.self,
+        ]
     )
 
     /// Parses and runs, with the documented exit codes.
     static func main() async {
-        // A command makes one request after another: one network thread is enough (NIO starts
-        // one per core), and the command runs on it, so that no thread of the global pool is
-        // started and no request hops between threads. It ends the process from there:
-        // returning to the main actor first would start a thread to serve the main queue (on
-        // Linux the main thread has left it to Dispatch). Measured on `keys list`: 1.0-1.2 ms
-        // less per process, with the connections left to close with the process (GlobalOptions).
+        // State locations may be postgres:// URLs.
+        PostgresStateStore.register()
+        // The sandbox server serves many connections at once: NIO's usual thread per core.
+        if parsed() is ServeCommand { await runAndExit(parsed()) }
+        // Every other command makes one request after another: one network thread is enough,
+        // and the command runs on it, so that no thread of the global pool is started and no
+        // request hops between threads. It ends the process from there: returning to the main
+        // actor first would start a thread to serve the main queue (on Linux the main thread
+        // has left it to Dispatch). Measured on `keys list`: 1.0-1.2 ms less per process, with
+        // the connections left to close with the process (ConnectionOptions).
         NIOSingletons.groupLoopCountSuggestion = 1
-        await withTaskExecutorPreference(EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())) {
-            await runAndExit()
+        await withTaskExecutorPreference(EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())) { () async -> Void in
+            await runAndExit(parsed())
+        }
+    }
+
+    /// The command the arguments name; on a parsing error, the process ends with its message.
+    /// (Parsing is pure and quick: it is done again where the command runs.)
+    private nonisolated static func parsed() -> any ParsableCommand {
+        do {
+            return try parseAsRoot()
+        } catch {
+            exitOnParsingError(error)
         }
     }
 }

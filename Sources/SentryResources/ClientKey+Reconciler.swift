@@ -37,12 +37,8 @@ struct Reconciler {
             }
             return try await bringUpToDate(current, action: .noChange, reason: nil, record: record)
         }
-        if props.adopt {
-            let named = keys.filter { $0.name == props.name }
-            if named.count > 1 {
-                throw StateError("Cannot adopt \"\(props.name)\": \(named.count) keys in \(props.organization)/\(props.project) have that name (\(named.map(\.id).joined(separator: ", "))); give the key a unique name or delete the extra ones.")
-            }
-            if let existing = named.first { return try await bringUpToDate(existing, action: .adopt, reason: nil) }
+        if props.adopt, let existing = try KeyAdoption.match(named: props.name, in: keys, organization: props.organization, project: props.project) {
+            return try await bringUpToDate(existing, action: .adopt, reason: nil)
         }
         return try await create(action: .create, reason: nil)
     }
@@ -56,7 +52,7 @@ struct Reconciler {
 
     private func create(action: Change.Action, reason: String?) async throws -> ProjectKey? {
         await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
-        guard stack.mode == .apply else { return nil }
+        guard await stack.writes else { return nil }
         // Record the intent first: a run stopped before the answer can find the key next time.
         try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: -1, attributes: [
             "organization": .string(props.organization), "project": .string(props.project),
@@ -66,24 +62,13 @@ struct Reconciler {
             organizationIdOrSlug: props.organization, projectIdOrSlug: props.project,
             body: CreateProjectKeyRequest(name: props.name, rateLimit: props.rateLimit, useCase: props.useCase)
         )
-        var key: ProjectKey
-        let outcome = await client.result(of: operation)
-        switch outcome {
-        case .success(let created):
-            key = created
-        case .failure(let error) where error.kind != .outcomeUnknown:
-            throw error
-        case .failure:
-            // The create may have happened: look before sending it again.
+        // A create whose answer was lost may have happened: the key is looked for among the
+        // project's keys this stack does not track before the create is sent again.
+        let tracked = await stack.trackedKeyIDs()
+        var key = try await client.createKey(operation, candidates: "named \"\(props.name)\" that this stack does not track", listing: {
             await stack.forgetListing(organization: props.organization, project: props.project)
-            let keys = try await stack.keys(organization: props.organization, project: props.project, client: client)
-            let found = try await untracked(named: props.name, in: keys)
-            switch found.count {
-            case 0: key = try await client.send(operation)
-            case 1: key = found[0]
-            default: throw StateError("After a create whose answer was lost, \(found.count) untracked keys named \"\(props.name)\" exist in \(props.organization)/\(props.project) (\(found.map(\.id).joined(separator: ", "))); delete the extra ones.")
-            }
-        }
+            return try await stack.keys(organization: props.organization, project: props.project, client: client)
+        }) { $0.name == props.name && !tracked.contains($0.id) }
         await stack.remember(key, organization: props.organization, project: props.project)
         try verifyCreate(key)
         // What a create cannot set (active, loader), set with one update.
@@ -112,7 +97,7 @@ struct Reconciler {
             why = "changed outside the SDK; brought back to its props"
         }
         await stack.report(Change(resource: props.id, action: action == .noChange ? .update : action, fields: fields, reason: why))
-        guard stack.mode == .apply else { return current }
+        guard await stack.writes else { return current }
         let updated = try await send(update, to: current)
         try await save(updated)
         return updated
@@ -143,7 +128,7 @@ struct Reconciler {
             let current = key.dynamicSdkLoaderOptions ?? DynamicSDKLoaderOptions()
             var changed = DynamicSDKLoaderOptions()
             var any = false
-            for (name, path) in Self.loaderOptions {
+            for (name, path) in ClientKeyRules.loaderOptions {
                 guard let value = wantedOptions[keyPath: path], current[keyPath: path] != value else { continue }
                 changed[keyPath: path] = value
                 fields.append("dynamicSdkLoaderOptions.\(name): \(current[keyPath: path].map(String.init) ?? "unset") -> \(value)")
@@ -154,11 +139,6 @@ struct Reconciler {
         return (update, fields)
     }
 
-    static var loaderOptions: [(String, WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {[
-        ("hasReplay", \.hasReplay), ("hasPerformance", \.hasPerformance), ("hasDebug", \.hasDebug),
-        ("hasFeedback", \.hasFeedback), ("hasLogsAndMetrics", \.hasLogsAndMetrics),
-    ]}
-
     static func describe(_ limit: RateLimit?) -> String {
         limit.map { "\($0.count)/\($0.window)s" } ?? "none"
     }
@@ -166,13 +146,8 @@ struct Reconciler {
     /// Sends an update and checks that the server applied every field it was sent: some
     /// Sentry-compatible servers accept updates and ignore them.
     private func send(_ update: UpdateProjectKeyRequest, to key: ProjectKey) async throws -> ProjectKey {
-        let updated = try await client.send(Operations.UpdateProjectKey(
-            organizationIdOrSlug: props.organization, projectIdOrSlug: props.project, keyId: key.id, body: update))
-        let ignored = update.fieldsNotApplied(in: updated)
+        let updated = try await client.updateKey(key.id, update, organization: props.organization, project: props.project, describedAs: props.id)
         await stack.remember(updated, organization: props.organization, project: props.project)
-        guard ignored.isEmpty else {
-            throw StateError("The server accepted the update of \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support changing \(ignored.count == 1 ? "it" : "them").")
-        }
         return updated
     }
 
@@ -204,17 +179,6 @@ struct Reconciler {
         }
         let order = await stack.record(props.id)?.order ?? -1
         try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: order, attributes: attributes, secrets: secrets))
-    }
-}
-
-extension SentryClient {
-    /// The answer or the error, as a value (to look at an error's kind before deciding).
-    func result<Operation: APIOperation>(of operation: Operation) async -> Result<Operation.Response, SentryError> {
-        do {
-            return .success(try await send(operation))
-        } catch {
-            return .failure(error)
-        }
     }
 }
 

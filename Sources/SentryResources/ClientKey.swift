@@ -22,7 +22,9 @@ public struct ClientKey: Sendable {
     public struct DSN: Sendable, Equatable {
         /// The DSN with the secret key, for legacy SDKs; `nil` when the server does not send it.
         public let secret: Secret?
-        private let addresses: ProjectKeyDSN
+        /// Every DSN of the key but the secret one (`addresses.secret` is `nil`), to encode or
+        /// list them all.
+        public let addresses: ProjectKeyDSN
 
         init(_ dsn: ProjectKeyDSN?) {
             secret = dsn?.secret.map { Secret($0) }
@@ -155,7 +157,7 @@ public struct ClientKey: Sendable {
             return
         }
         await stack.report(Stack.Change(resource: record.id, action: .delete, fields: [], reason: nil))
-        guard stack.mode == .apply else { return }
+        guard await stack.writes else { return }
         if case .string(let keyID)? = record.attributes["keyId"] {
             let client = try await stack.client(for: nil)
             let result = await client.result(of: Operations.DeleteProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, keyId: keyID))

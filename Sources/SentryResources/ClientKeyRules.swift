@@ -59,6 +59,12 @@ public enum ClientKeyRules {
         return problems
     }
 
+    /// The JavaScript loader's options, by the name Sentry gives each.
+    public static var loaderOptions: [(name: String, keyPath: WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {[
+        ("hasReplay", \.hasReplay), ("hasPerformance", \.hasPerformance), ("hasDebug", \.hasDebug),
+        ("hasFeedback", \.hasFeedback), ("hasLogsAndMetrics", \.hasLogsAndMetrics),
+    ]}
+
     /// The use cases Sentry's server accepts.
     public static let knownUseCases: [UseCase] = [.user, .profiling, .escalatingIssues, .tempest, .demo]
 }

@@ -27,9 +27,9 @@ public actor Stack {
     }
 
     /// What a run did (or, in `.plan`, would do) to one resource.
-    public struct Change: Sendable, Equatable, CustomStringConvertible {
+    public struct Change: Sendable, Equatable, Codable, CustomStringConvertible {
         /// What happened to a resource.
-        public enum Action: String, Sendable {
+        public enum Action: String, Sendable, Codable {
             /// A new key was created.
             case create
             /// A key was changed in place.
@@ -70,6 +70,10 @@ public actor Stack {
     let sealer: SecretSealer?
     let logger: Logger
     private let makeConfiguration: @Sendable (Secret?) throws -> SentryConfiguration
+    private let transport: (any HTTPTransport)?
+    /// Whether this part of the run writes: `mode == .apply`, except while ``apply(_:lockTimeout:confirm:)``
+    /// makes its plan.
+    private(set) var writes: Bool
 
     private var clients: [String: SentryClient] = [:]
     private var records: [String: ResourceRecord] = [:]
@@ -93,10 +97,14 @@ public actor Stack {
     ///   - logger: where the stack reports what it does.
     ///   - configuration: the API configuration for a given auth token (`nil`: the usual
     ///     sources); `SentryConfiguration.resolve` by default.
+    ///   - transport: what carries the stack's requests, for every client it makes (an
+    ///     in-process sandbox in tests); async-http-client when `nil`. The stack does not shut
+    ///     it down.
     public init(
         app: String, stage: String, mode: Mode = .apply, store: (any StateStore)? = nil, password: Secret? = nil,
         logger: Logger = Logger(label: "sentry-sdk.stack"),
-        configuration: (@Sendable (Secret?) throws -> SentryConfiguration)? = nil
+        configuration: (@Sendable (Secret?) throws -> SentryConfiguration)? = nil,
+        transport: (any HTTPTransport)? = nil
     ) throws {
         guard !app.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "app", rule: "must not be empty") }
         guard !stage.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "stage", rule: "must not be empty") }
@@ -107,6 +115,8 @@ public actor Stack {
         sealer = try password.map { try SecretSealer(password: $0) } ?? SecretSealer.fromEnvironment()
         self.logger = logger
         makeConfiguration = configuration ?? { token in try SentryConfiguration.resolve(authToken: token) }
+        self.transport = transport
+        writes = mode == .apply
     }
 
     /// The stack that resources declared outside `run` belong to: app `default`, stage
@@ -156,15 +166,14 @@ public actor Stack {
 
     /// Holds the stack's lock around `body`; afterwards, whatever happened, releases it and
     /// closes the API clients.
-    private func locked(_ timeout: Duration, _ body: () async throws -> Void) async throws {
+    func locked(_ timeout: Duration, _ body: () async throws -> Void) async throws {
         let lock = try await store.lock(app: app, stage: stage, timeout: timeout)
         // Each run starts afresh from the stored state, which another process may have changed
         // since this stack's last run.
-        declared = []
-        changes = []
-        projectKeys = [:]
+        startPass(writes: mode == .apply, rereadServer: true)
         records = [:]
         loaded = false
+        defer { writes = mode == .apply }
         do {
             try await body()
         } catch {
@@ -174,6 +183,15 @@ public actor Stack {
         }
         await lock.release()
         await shutdownClients()
+    }
+
+    /// Starts a pass over the declarations: nothing declared or changed yet. The server's
+    /// listings are kept when `rereadServer` is false (an apply right after its own plan).
+    func startPass(writes: Bool, rereadServer: Bool) {
+        self.writes = writes
+        declared = []
+        changes = []
+        if rereadServer { projectKeys = [:] }
     }
 
     // MARK: Used by resources
@@ -203,7 +221,7 @@ public actor Stack {
     func record(_ id: String) -> ResourceRecord? { records[id] }
 
     func save(_ record: ResourceRecord) async throws {
-        guard mode == .apply else { return }
+        guard writes else { return }
         var record = record
         if record.order < 0 {
             record.order = nextOrder
@@ -214,7 +232,7 @@ public actor Stack {
     }
 
     func forget(_ id: String) async throws {
-        guard mode == .apply else { return }
+        guard writes else { return }
         try await store.delete(id: id, app: app, stage: stage)
         records[id] = nil
     }
@@ -227,7 +245,7 @@ public actor Stack {
     func client(for token: Secret?) throws -> SentryClient {
         let key = token?.revealed ?? ""
         if let client = clients[key] { return client }
-        let client = SentryClient(configuration: try makeConfiguration(token))
+        let client = SentryClient(configuration: try makeConfiguration(token), transport: transport)
         clients[key] = client
         return client
     }
@@ -269,7 +287,7 @@ public actor Stack {
 
     // MARK: Finishing
 
-    private func finish() async throws {
+    func finish() async throws {
         try await loadRecords()
         let stale = records.values.filter { !declared.contains($0.id) }.sorted { $0.order > $1.order }
         var failures: [String] = []
@@ -286,7 +304,8 @@ public actor Stack {
     }
 
     private func shutdownClients() async {
-        for client in clients.values { try? await client.shutdown() }
+        // A transport given to the stack belongs to whoever gave it.
+        if transport == nil { for client in clients.values { try? await client.shutdown() } }
         clients = [:]
     }
 }

@@ -9,37 +9,8 @@ import TestSupport
 @Suite(.serialized) struct KeysCommandTests {
     static let token = "cli-test-token-91c2"
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Run {
-        let run = try await TestProcess.offThePool { try runBlocking(arguments, in: directory, environment: environment) }
-        // Kept for the secrets check: errors always; what is printed unless the command was
-        // asked to show secrets (`--format json` prints whole keys, `--show-secrets` unmasks).
-        TestArtifacts.keep(run.stderr, as: "sentry-sdk-stderr")
-        if !arguments.contains("json") && !arguments.contains("--show-secrets") { TestArtifacts.keep(run.stdout, as: "sentry-sdk-stdout") }
-        return run
-    }
-
-    static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestProcess.product("sentry-sdk"))
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        for name in ["SENTRY_AUTH_TOKEN", "SENTRY_URL", "SENTRY_ORG", "SENTRY_PROJECT"] { env[name] = nil }
-        process.environment = env.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> CLIProcess.Run {
+        try await CLIProcess.run(arguments, in: directory, environment: environment)
     }
 
     let server: SandboxServer

@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 @testable import SentryCLI
-@testable import SentrySandboxCLI
+
 import Testing
 import TestSupport
 

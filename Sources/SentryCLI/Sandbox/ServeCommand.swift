@@ -1,27 +1,7 @@
 import ArgumentParser
-import CommandLineSupport
 import Dispatch
 import Foundation
 import SentrySandboxServer
-
-/// `sentry-sdk sandbox ...` (the `sentry-sdk-sandbox` program): the local Sentry keys API.
-///
-/// A program of its own, which `sentry-sdk sandbox` runs: the HTTP server it needs
-/// (Hummingbird) brings Foundation's full library with it, and the `keys` commands start
-/// faster without either (see README, "Start-up").
-@main
-struct SandboxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sentry-sdk sandbox",
-        abstract: "Run a local Sentry keys API for tests and offline use.",
-        subcommands: [ServeCommand.self]
-    )
-
-    /// Parses and runs, with the exit codes `sentry-sdk` documents.
-    static func main() async {
-        await runAndExit()
-    }
-}
 
 /// `sentry-sdk sandbox serve`: runs the sandbox in the foreground until Ctrl-C.
 struct ServeCommand: AsyncParsableCommand {

@@ -10,7 +10,7 @@ struct Output {
     let format: OutputFormat
     let showSecrets: Bool
 
-    init(_ options: GlobalOptions) {
+    init(_ options: OutputOptions) {
         format = options.format
         showSecrets = options.showSecrets
     }

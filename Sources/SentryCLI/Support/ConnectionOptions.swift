@@ -1,0 +1,104 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import SentryAPI
+import SentrySandbox
+import Synchronization
+
+/// Where requests go and with which token: the real API, or the sandbox in this process.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "The auth token (else SENTRY_AUTH_TOKEN, .env, ~/.sentryclirc).")
+    var authToken: String?
+
+    @Option(help: "The Sentry server, for self-hosted Sentry (else SENTRY_URL, else https://sentry.io).")
+    var url: String?
+
+    @Option(help: "The region's API host: us or de.")
+    var region: SentryRegion?
+
+    @Flag(help: "Log each request (method, path, status, time) on stderr; secrets are never logged.")
+    var verbose = false
+
+    @Flag(help: "Run against a local sandbox in this process: no account or network needed.")
+    var sandbox = false
+
+    @Option(help: "The sandbox's state file (with --sandbox).")
+    var sandboxState = ".sentry-sandbox.json"
+
+    var logger: Logger {
+        var logger = Logger(label: "sentry-sdk") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .error
+        return logger
+    }
+
+    /// The API configuration, resolved before any request (a missing token fails here), and
+    /// the in-process sandbox's transport with `--sandbox`, its organizations and projects
+    /// seeded from `seed`.
+    func resolve(seed: [(organization: String, projects: [String])]) throws -> (SentryConfiguration, InProcessSandbox?) {
+        if sandbox {
+            let token = "sandbox-token"
+            let engine = try Sandbox(configuration: SandboxConfiguration(
+                seed: seed, tokens: [SandboxToken(token)],
+                stateFile: URL(fileURLWithPath: sandboxState), publicURL: InProcessSandbox.url))
+            let configuration = SentryConfiguration(authToken: Secret(token), baseURL: URL(string: InProcessSandbox.url)!, logger: logger)
+            return (configuration, InProcessSandbox(sandbox: engine))
+        }
+        var configuration = try SentryConfiguration.resolve(authToken: authToken.map { Secret($0) }, url: url, region: region)
+        configuration.logger = logger
+        return (configuration, nil)
+    }
+
+    /// A client for the real API or for the in-process sandbox; `body` runs with it.
+    ///
+    /// The process ends right after the command: a client of the real API is not shut down but
+    /// kept until then, and its connection closes with the process (a graceful close only
+    /// delays the exit, by starting a thread for its callback).
+    func withClient<T: Sendable>(seed: [(organization: String, projects: [String])], _ body: (SentryClient) async throws -> T) async throws -> T {
+        let (configuration, transport) = try resolve(seed: seed)
+        let client = SentryClient(configuration: configuration, transport: transport)
+        Self.keptUntilExit.withLock { $0.append(client) }
+        return try await body(client)
+    }
+
+    /// Clients left open for the process to close (async-http-client expects a shutdown before
+    /// a client is released).
+    private static let keptUntilExit = Mutex<[SentryClient]>([])
+}
+
+/// The organization and project of a `keys` command.
+struct ProjectOptions: ParsableArguments {
+    @Option(help: "The organization slug (else SENTRY_ORG).")
+    var org: String?
+
+    @Option(help: "The project slug (else SENTRY_PROJECT).")
+    var project: String?
+
+    /// The organization and project, from the flags or sentry-cli's variables.
+    func target() throws -> (organization: String, project: String) {
+        let environment = ProcessInfo.processInfo.environment
+        let organization = org ?? environment["SENTRY_ORG"] ?? ""
+        let project = project ?? environment["SENTRY_PROJECT"] ?? ""
+        if organization.isEmpty { throw CLIError.usage("Missing the organization: pass --org or set SENTRY_ORG.") }
+        if project.isEmpty { throw CLIError.usage("Missing the project: pass --project or set SENTRY_PROJECT.") }
+        return (organization, project)
+    }
+}
+
+/// How results are printed.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "table for people, json for scripts.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "Show key secrets and secret DSNs instead of masking or leaving them out.")
+    var showSecrets = false
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json
+}
+
+extension SentryRegion: ExpressibleByArgument {}

@@ -1,0 +1,206 @@
+import Foundation
+import SentryAPI
+@testable import SentryResources
+import SentrySandbox
+import Testing
+import TestSupport
+
+/// Reading manifests, and running them on a stack.
+@Suite struct ManifestTests {
+    @Test func aManifestReadsIntoKeysWithDefaults() throws {
+        let manifest = try Manifest(yaml: """
+        app: shop
+        organization: my-org
+        keys:
+          web:
+            name: Web
+            project: web
+            rateLimit: {window: 3600, count: 1000}
+          rate-limited-key:
+            project: api
+            organization: other-org
+            isActive: false
+            useCase: profiling
+            browserSdkVersion: 8.x
+            dynamicSdkLoaderOptions: {hasReplay: true, hasDebug: false}
+            outputName: LIMITED
+        """, environment: [:])
+        #expect(manifest.app == "shop")
+        #expect(manifest.stage == nil)
+        #expect(manifest.keys.map(\.id) == ["web", "rate-limited-key"], "the file's order")
+        #expect(manifest.keys[0] == Manifest.Key(id: "web", name: "Web", project: "web", organization: "my-org",
+                                                 rateLimit: RateLimit(window: 3600, count: 1000)))
+        #expect(manifest.keys[0].outputName == "WEB")
+        let second = manifest.keys[1]
+        #expect(second.organization == "other-org" && second.name == nil && !second.isActive && !second.adopt)
+        #expect(second.useCase == .profiling && second.browserSdkVersion == "8.x")
+        #expect(second.dynamicSdkLoaderOptions == DynamicSDKLoaderOptions(hasReplay: true, hasDebug: false))
+        #expect(second.outputName == "LIMITED")
+    }
+
+    @Test func theOrganizationFallsBackToSentryOrg() throws {
+        let yaml = "app: a\nkeys:\n  web: {project: web}\n"
+        #expect(try Manifest(yaml: yaml, environment: ["SENTRY_ORG": "from-env"]).keys[0].organization == "from-env")
+        #expect(throws: ManifestError.self) { try Manifest(yaml: yaml, environment: [:]) }
+    }
+
+    @Test func everyProblemIsReportedWithItsPlace() {
+        let yaml = "app: shop\nkeys:\n  web:\n    project: web\n    organization: o\n    rateLimit: {window: -5, count: 1}\n  api:\n    project: api\n    organization: o\n    adopt: yes please\n"
+        #expect {
+            try Manifest(yaml: yaml, file: "keys.yaml", environment: [:])
+        } throws: { error in
+            let problems = (error as? ManifestError)?.problems ?? []
+            return problems.map(\.line) == [6, 10] && problems.map(\.field) == ["keys.web.rateLimit.window", "keys.api.adopt"]
+                && "\(error)" == """
+                keys.yaml:6:25: `keys.web.rateLimit.window` must be between 0 and 86400 seconds (it is -5).
+                keys.yaml:10:12: `keys.api.adopt` must be true or false (it is "yes please").
+                """
+        }
+    }
+
+    @Test func outputNamesAreUpperSnakeCaseOfTheID() {
+        #expect(Manifest.Key.outputName(forID: "rate-limited-key") == "RATE_LIMITED_KEY")
+        #expect(Manifest.Key.outputName(forID: "web.prod") == "WEB_PROD")
+        #expect(Manifest.Key.outputName(forID: "2fa") == "_2FA")
+    }
+
+    @Test func theSchemaDescribesExactlyTheFieldsTheReaderAccepts() throws {
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(Manifest.jsonSchema.utf8)) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(ManifestFields.top.map(\.name)))
+        let keys = try #require(properties["keys"] as? [String: Any])
+        let key = try #require(keys["additionalProperties"] as? [String: Any])
+        let keyProperties = try #require(key["properties"] as? [String: Any])
+        #expect(Set(keyProperties.keys) == Set(ManifestFields.key.map(\.name)))
+        let name = try #require(keyProperties["name"] as? [String: Any])
+        #expect(name["maxLength"] as? Int == ClientKeyRules.maximumNameLength)
+        let limit = try #require((keyProperties["rateLimit"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect((limit["window"] as? [String: Any])?["maximum"] as? Int == 86_400)
+        let loader = try #require((keyProperties["dynamicSdkLoaderOptions"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(Set(loader.keys) == Set(ClientKeyRules.loaderOptions.map(\.name)))
+    }
+}
+
+/// Manifests on stacks: plan then apply under one lock, partial failures.
+@Suite(.serialized) struct StackManifestTests {
+    static let manifest = try! Manifest(yaml: """
+    app: shop
+    organization: my-org
+    keys:
+      web: {name: Web, project: my-project}
+      api: {name: API, project: other-project}
+    """, environment: [:])
+
+    @Test func applyPlansConfirmsAndAppliesFromOneListingPerProject() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let stack = try world.stack()
+        let run = try await stack.apply(Self.manifest) { plan in
+            #expect(plan.map(\.description) == ["create web", "create api"])
+            return true
+        }
+        #expect(run.applied)
+        #expect(run.keys.map(\.outputs.name) == ["Web", "API"])
+        #expect(run.keys.allSatisfy { !$0.outputs.isPlanned })
+        #expect(await world.requests() == ["listProjectKeys": 2, "createProjectKey": 2])
+    }
+
+    @Test func aPlanNotConfirmedChangesNothing() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let run = try await world.stack().apply(Self.manifest) { _ in false }
+        #expect(!run.applied)
+        #expect(run.changes.map(\.action) == [.create, .create])
+        #expect(await world.requests() == ["listProjectKeys": 2])
+        #expect(try await world.store.records(app: "shop", stage: "test").isEmpty)
+    }
+
+    @Test func aFailedKeyLeavesTheOthersDoneAndNothingDeleted() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let stack = try world.stack()
+        let old = try Manifest(yaml: "app: shop\norganization: my-org\nkeys:\n  old: {name: Old, project: my-project}\n", environment: [:])
+        _ = try await stack.run(old)
+        // `api` points at a project that does not exist: it fails, `web` is done, `old` stays.
+        let broken = try Manifest(yaml: """
+        app: shop
+        organization: my-org
+        keys:
+          web: {name: Web, project: my-project}
+          api: {name: API, project: no-such-project}
+        """, environment: [:])
+        await #expect {
+            try await stack.run(broken)
+        } throws: { error in
+            guard let partial = error as? PartialRunError else { return false }
+            return partial.completed.map(\.description) == ["create web"] && partial.failures.map(\.resource) == ["api"]
+                && "\(partial)".hasSuffix("Nothing was deleted; the next run finishes the job.")
+        }
+        #expect(try await world.serverKeys().map(\.name).sorted() == ["Old", "Web"])
+        #expect(Set(try await world.store.records(app: "shop", stage: "test").map(\.id)) == ["old", "web"])
+    }
+
+    @Test func destroyAsksWithTheDeletions() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let stack = try world.stack()
+        _ = try await stack.run(Self.manifest)
+        let kept = try await stack.destroy { plan in
+            #expect(plan.map(\.description) == ["delete api", "delete web"])
+            return false
+        }
+        #expect(!kept.applied)
+        #expect(try await world.serverKeys().count == 1)
+        let gone = try await stack.destroy { _ in true }
+        #expect(gone.applied && gone.changes.count == 2)
+        #expect(try await world.serverKeys().isEmpty)
+    }
+}
+
+/// `ProjectKeys`: the stateless operations the command line runs on.
+@Suite(.serialized) struct ProjectKeysTests {
+    func keys(_ world: World) -> ProjectKeys {
+        let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(World.token), baseURL: URL(string: world.server.url)!,
+                                                                     retryBudget: 3, initialBackoff: .milliseconds(5)))
+        return ProjectKeys(organization: "my-org", project: "my-project", client: client)
+    }
+
+    @Test func aCreateWhoseAnswerWasLostIsFoundNotSentAgain() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let keys = keys(world)
+        await world.sandbox.inject(.dropAfterApplying, on: "createProjectKey")
+        let key = try await keys.create(CreateProjectKeyRequest(name: "Web"))
+        #expect(key.name == "Web")
+        #expect(await world.requests() == ["createProjectKey": 1, "listProjectKeys": 1])
+        #expect(try await world.serverKeys().map(\.id) == [key.id])
+        try await keys.client.shutdown()
+    }
+
+    @Test func aCreateLostBeforeTheServerActedIsSentAgain() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let keys = keys(world)
+        await world.sandbox.inject(.dropBeforeApplying, on: "createProjectKey")
+        let key = try await keys.create(CreateProjectKeyRequest(name: "Web"))
+        #expect(try await world.serverKeys().map(\.id) == [key.id])
+        try await keys.client.shutdown()
+    }
+
+    @Test func adoptionFindsOneKeyByNameAndRefusesSeveral() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let keys = keys(world)
+        #expect(try await keys.adopt(named: "Shared") == nil)
+        let first = try await keys.create(CreateProjectKeyRequest(name: "Shared"))
+        let adopted = try await keys.adopt(named: "Shared", applying: UpdateProjectKeyRequest(rateLimit: .value(RateLimit(window: 60, count: 5))))
+        #expect(adopted?.id == first.id && adopted?.rateLimit == RateLimit(window: 60, count: 5))
+        let second = try await keys.create(CreateProjectKeyRequest(name: "Shared"))
+        await #expect {
+            try await keys.adopt(named: "Shared")
+        } throws: { error in
+            "\(error)".contains("2 keys in my-org/my-project have that name (") && "\(error)".contains(second.id)
+        }
+        try await keys.client.shutdown()
+    }
+}
