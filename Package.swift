@@ -53,6 +53,9 @@ let package = Package(
         // Shared state for teams (SentryPostgresState only), and its TLS settings.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The sandbox's HTTPS: a certificate authority and a server certificate made per run.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // Documentation: `swift package generate-documentation` (checked in .ci/run).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Generated inputs (with seeds and shrinking) for the fuzz tests of the parsers.
@@ -101,6 +104,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                // Extra trust roots for servers with a private certificate authority.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -127,7 +132,14 @@ let package = Package(
         .target(name: "SentrySandbox", dependencies: ["SentryModels"]),
         .target(
             name: "SentrySandboxServer",
-            dependencies: ["SentrySandbox"] + hummingbirdServer
+            dependencies: ["SentrySandbox"] + hummingbirdServer + [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // `sentry-sdk`, the one program: keys, manifests (plan, apply, destroy, output), state
         // and the sandbox server. Parsing and output only, on the layers above.

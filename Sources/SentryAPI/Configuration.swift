@@ -26,6 +26,9 @@ public struct SentryConfiguration: Sendable {
     public var maximumConcurrentRequests: Int
     /// Debug logs of method, path, status, duration and retries (never headers or bodies).
     public var logger: Logger
+    /// A PEM file of certificate authorities to trust beside the system's: a self-hosted Sentry
+    /// behind a private authority, or the sandbox's HTTPS.
+    public var trustedCertificatesFile: String?
 
     /// A configuration with everything given; the defaults suit sentry.io.
     ///
@@ -39,6 +42,7 @@ public struct SentryConfiguration: Sendable {
     ///   - maximumBackoff: the longest wait before a retry.
     ///   - maximumConcurrentRequests: requests in flight at once.
     ///   - logger: where debug logs of requests go.
+    ///   - trustedCertificatesFile: a PEM file of certificate authorities to trust beside the system's.
     public init(
         authToken: Secret,
         baseURL: URL = SentryConfiguration.defaultBaseURL,
@@ -48,7 +52,8 @@ public struct SentryConfiguration: Sendable {
         initialBackoff: Duration = .milliseconds(250),
         maximumBackoff: Duration = .seconds(30),
         maximumConcurrentRequests: Int = 8,
-        logger: Logger = Logger(label: "sentry-sdk.api")
+        logger: Logger = Logger(label: "sentry-sdk.api"),
+        trustedCertificatesFile: String? = nil
     ) {
         self.authToken = authToken
         self.baseURL = baseURL
@@ -59,6 +64,7 @@ public struct SentryConfiguration: Sendable {
         self.maximumBackoff = maximumBackoff
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.logger = logger
+        self.trustedCertificatesFile = trustedCertificatesFile
     }
 
     /// `https://sentry.io`.

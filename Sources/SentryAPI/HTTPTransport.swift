@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import NIOCore
+import NIOSSL
 import NIOHTTP1
 import NIOPosix
 import Tracing
@@ -97,10 +98,16 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///   - http1Only: speak HTTP/1.1 only, as plain `http://` servers do. async-http-client
     ///     otherwise starts expecting HTTP/2 and, on finding HTTP/1.1 at the first connection,
     ///     opens a second connection that nothing uses.
-    public init(connectTimeout: Duration, http1Only: Bool = false) {
+    ///   - trustedCertificatesFile: a PEM file of certificate authorities to trust beside the system's.
+    public init(connectTimeout: Duration, http1Only: Bool = false, trustedCertificatesFile: String? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = TimeAmount(connectTimeout)
         if http1Only { configuration.httpVersion = .http1Only }
+        if let trustedCertificatesFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = [.file(trustedCertificatesFile)]
+            configuration.tlsConfiguration = tls
+        }
         // async-http-client starts a span for every request with the tracer bootstrapped when
         // the client is made, the no-op one included, and fills in its attributes from the
         // request and the response: 5-7 µs per request for spans that go nowhere

@@ -41,7 +41,8 @@ public final class SentryClient: Sendable {
     public init(configuration: SentryConfiguration, transport: (any HTTPTransport)? = nil) {
         self.configuration = configuration
         self.transport = transport ?? AsyncHTTPClientTransport(
-            connectTimeout: configuration.connectTimeout, http1Only: configuration.baseURL.scheme?.lowercased() == "http")
+            connectTimeout: configuration.connectTimeout, http1Only: configuration.baseURL.scheme?.lowercased() == "http",
+            trustedCertificatesFile: configuration.trustedCertificatesFile)
         limiter = ConcurrencyLimiter(limit: configuration.maximumConcurrentRequests)
         baseURLString = configuration.baseURL.absoluteString.trimmingSuffix("/")
         commonHeaders = [

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 @_exported import SentrySandbox
@@ -22,14 +24,17 @@ public final class SandboxServer: Sendable {
     public let port: Int
     /// The address the server listens on.
     public let host: String
+    /// The certificate authority clients trust, when the server speaks HTTPS.
+    public let tls: SandboxTLS?
     private let server: HTTPServerRun
 
-    /// `http://127.0.0.1:PORT`
-    public var url: String { "http://\(host):\(port)" }
+    /// `http://127.0.0.1:PORT`, or `https://...` with TLS.
+    public var url: String { "\(tls == nil ? "http" : "https")://\(host):\(port)" }
 
-    private init(sandbox: Sandbox, host: String, server: HTTPServerRun) {
+    private init(sandbox: Sandbox, host: String, tls: SandboxTLS?, server: HTTPServerRun) {
         self.sandbox = sandbox
         self.host = host
+        self.tls = tls
         self.server = server
         port = server.port
     }
@@ -40,13 +45,15 @@ public final class SandboxServer: Sendable {
     ///   - sandbox: the sandbox that answers the requests.
     ///   - host: the address to listen on; loopback by default.
     ///   - port: 0 picks any free port.
-    public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0) async throws -> SandboxServer {
+    ///   - tls: serve HTTPS with this certificate (``SandboxTLS/selfSigned()``); plain HTTP when `nil`.
+    public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0, tls: SandboxTLS? = nil) async throws -> SandboxServer {
         let server = try await HTTPServerRun.start(host: host, port: port, label: "sentry-sandbox",
+                                                   server: try tls.map { try .tls(tlsConfiguration: $0.configuration) } ?? .http1(),
                                                    responder: CallbackResponder<SandboxRequestContext> { request, context in
             try await Self.respond(to: request, context: context, sandbox: sandbox)
         })
-        await sandbox.setPublicURL("http://\(host):\(server.port)")
-        return SandboxServer(sandbox: sandbox, host: host, server: server)
+        await sandbox.setPublicURL("\(tls == nil ? "http" : "https")://\(host):\(server.port)")
+        return SandboxServer(sandbox: sandbox, host: host, tls: tls, server: server)
     }
 
     /// Stops accepting connections and waits for the server to finish.
@@ -94,13 +101,15 @@ package struct HTTPServerRun: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts listening; returns once the port is bound.
-    package static func start<Responder: HTTPResponder>(host: String, port: Int, label: String, responder: Responder) async throws -> HTTPServerRun
+    package static func start<Responder: HTTPResponder>(host: String, port: Int, label: String, server: HTTPServerBuilder = .http1(),
+                                                        responder: Responder) async throws -> HTTPServerRun
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let (bound, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: label)
         logger.logLevel = .critical
         let application = Application(
             responder: responder,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? port)

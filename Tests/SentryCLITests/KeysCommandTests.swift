@@ -120,6 +120,26 @@ import TestSupport
         #expect(await server.sandbox.requestLog().filter { $0.operationID == "createProjectKey" }.count == 1)
     }
 
+    @Test func aCreateWhoseAnswerWasLostIsLookedUpNotSentAgain() async throws {
+        defer { Task { await close() } }
+        await server.sandbox.inject(.dropAfterApplying, on: "createProjectKey")
+        let created = try await Self.run(["keys", "create", "--name", "Lost Answer", "--format", "json"] + common)
+        #expect(created.status == 0, "\(created.stderr)")
+        let key = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
+        let log = await server.sandbox.requestLog().compactMap(\.operationID)
+        #expect(log == ["createProjectKey", "listProjectKeys"], "one create, then the lookup")
+        let listed = try await Self.run(["keys", "list", "--format", "json"] + common)
+        #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.id) == [key.id])
+    }
+
+    @Test func adoptNeedsAName() async throws {
+        defer { Task { await close() } }
+        let result = try await Self.run(["keys", "create", "--adopt"] + common)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--adopt needs --name"))
+        #expect(await server.sandbox.requestLog().isEmpty)
+    }
+
     @Test func verboseLogsRequestsWithoutSecrets() async throws {
         defer { Task { await close() } }
         let result = try await Self.run(["keys", "create", "--name", "Loud", "--verbose", "--format", "json"] + common)

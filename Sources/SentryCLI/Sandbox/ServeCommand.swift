@@ -38,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per second allowed per token and endpoint, as on sentry.io (40); none when absent.")
     var rateLimit: Int?
 
+    @Flag(help: "Serve HTTPS, with a certificate authority made for this run (written to --ca-file).")
+    var tls = false
+
+    @Option(help: "With --tls: where the certificate authority's PEM is written, for clients to trust.")
+    var caFile = "sentry-sandbox-ca.pem"
+
     @Option(help: "Where DSNs point; {organization_id} is replaced by the organization's id.")
     var ingestURL = "https://o{organization_id}.ingest.sandbox.invalid"
 
@@ -80,7 +86,12 @@ struct ServeCommand: AsyncParsableCommand {
             rateLimit: rateLimit.map { SandboxRateLimit(requests: $0, window: 1) },
             stateFile: state.map { URL(fileURLWithPath: $0) }
         ))
-        let server = try await SandboxServer.start(sandbox, port: port)
+        var certificates: SandboxTLS?
+        if tls {
+            certificates = try SandboxTLS.selfSigned()
+            try certificates!.authorityPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        }
+        let server = try await SandboxServer.start(sandbox, port: port, tls: certificates)
         let stop = StopOnSignals { await server.stop() }
 
         print("Sentry sandbox listening on \(server.url)")
@@ -88,8 +99,9 @@ struct ServeCommand: AsyncParsableCommand {
             print("  organization \(organization): \(projects.isEmpty ? "no projects" : projects.joined(separator: ", "))")
         }
         print("  token\(tokens.count == 1 ? "" : "s"): \(tokens.joined(separator: ", "))")
+        if tls { print("  certificate authority: \(caFile) (curl --cacert \(caFile); sentry-sdk --ca-certificate \(caFile))") }
         if let (organization, projects) = seed.first, let project = projects.first {
-            print("Try: curl -H 'Authorization: Bearer \(tokens[0])' \(server.url)/api/0/projects/\(organization)/\(project)/keys/")
+            print("Try: curl\(tls ? " --cacert \(caFile)" : "") -H 'Authorization: Bearer \(tokens[0])' \(server.url)/api/0/projects/\(organization)/\(project)/keys/")
         }
         print("Press Ctrl-C to stop.")
         fflush(nil)

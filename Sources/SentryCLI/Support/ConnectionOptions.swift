@@ -20,6 +20,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "The region's API host: us or de.")
     var region: SentryRegion?
 
+    @Option(help: ArgumentHelp("A PEM file of certificate authorities to trust beside the system's (a self-hosted Sentry behind a private CA, or sandbox serve --tls).", valueName: "file"))
+    var caCertificate: String?
+
     @Flag(help: "Log each request (method, path, status, time) on stderr; secrets are never logged.")
     var verbose = false
 
@@ -49,6 +52,12 @@ struct ConnectionOptions: ParsableArguments {
         }
         var configuration = try SentryConfiguration.resolve(authToken: authToken.map { Secret($0) }, url: url, region: region)
         configuration.logger = logger
+        if let caCertificate {
+            guard FileManager.default.isReadableFile(atPath: caCertificate) else {
+                throw CLIError.usage("--ca-certificate \(caCertificate) cannot be read: give a PEM file of certificate authorities.")
+            }
+            configuration.trustedCertificatesFile = caCertificate
+        }
         return (configuration, nil)
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+import SentryAPI
+import SentrySandbox
+import SentrySandboxServer
+import Testing
+import TestSupport
+
+/// HTTPS against a server whose certificate authority is private: trusted when given, refused
+/// otherwise.
+@Suite struct TLSTests {
+    @Test func aPrivateAuthorityIsTrustedOnlyWhenGiven() async throws {
+        let tls = try SandboxTLS.selfSigned()
+        let server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
+            seed: [("my-org", ["web"])], tokens: [SandboxToken("tls-token")])), tls: tls)
+        let authority = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-ca-\(UUID().uuidString).pem")
+        try tls.authorityPEM.write(to: authority, atomically: true, encoding: .utf8)
+        #expect(server.url.hasPrefix("https://127.0.0.1:"))
+
+        let trusting = SentryClient(configuration: SentryConfiguration(authToken: Secret("tls-token"), baseURL: URL(string: server.url)!,
+                                                                       trustedCertificatesFile: authority.path))
+        let key = try await trusting.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web",
+                                                                      body: CreateProjectKeyRequest(name: "Over TLS")))
+        #expect(key.dsn.public.hasPrefix("https://"))
+        try await trusting.shutdown()
+
+        let plain = SentryClient(configuration: SentryConfiguration(authToken: Secret("tls-token"), baseURL: URL(string: server.url)!, retryBudget: 0))
+        await #expect {
+            try await plain.send(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web"))
+        } throws: { error in
+            (error as? SentryError)?.kind == .transport && "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
+        }
+        try await plain.shutdown()
+        TestArtifacts.secrets(await server.sandbox.issuedSecrets + ["tls-token"])
+        await server.stop()
+        try? FileManager.default.removeItem(at: authority)
+    }
+}
