@@ -134,6 +134,7 @@ let package = Package(
             name: "SentrySandboxServer",
             dependencies: ["SentrySandbox"] + hummingbirdServer + [
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -198,7 +199,10 @@ let package = Package(
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
         .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer"]),
-        .testTarget(name: "SentryCLITests", dependencies: ["SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SentryCLITests", dependencies: [
+            "SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(
             name: "FuzzTests",
             dependencies: ["SentryAPI", "GeneratorCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -26,8 +26,8 @@ public struct SentryConfiguration: Sendable {
     public var maximumConcurrentRequests: Int
     /// Debug logs of method, path, status, duration and retries (never headers or bodies).
     public var logger: Logger
-    /// A PEM file of certificate authorities to trust beside the system's: a self-hosted Sentry
-    /// behind a private authority, or the sandbox's HTTPS.
+    /// A PEM file of the certificate authorities to trust instead of the system's (as curl's
+    /// `--cacert`): for a self-hosted Sentry behind a private authority, or the sandbox's HTTPS.
     public var trustedCertificatesFile: String?
 
     /// A configuration with everything given; the defaults suit sentry.io.
@@ -42,7 +42,7 @@ public struct SentryConfiguration: Sendable {
     ///   - maximumBackoff: the longest wait before a retry.
     ///   - maximumConcurrentRequests: requests in flight at once.
     ///   - logger: where debug logs of requests go.
-    ///   - trustedCertificatesFile: a PEM file of certificate authorities to trust beside the system's.
+    ///   - trustedCertificatesFile: a PEM file of the certificate authorities to trust instead of the system's.
     public init(
         authToken: Secret,
         baseURL: URL = SentryConfiguration.defaultBaseURL,

@@ -98,14 +98,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///   - http1Only: speak HTTP/1.1 only, as plain `http://` servers do. async-http-client
     ///     otherwise starts expecting HTTP/2 and, on finding HTTP/1.1 at the first connection,
     ///     opens a second connection that nothing uses.
-    ///   - trustedCertificatesFile: a PEM file of certificate authorities to trust beside the system's.
+    ///   - trustedCertificatesFile: a PEM file of the certificate authorities to trust instead of the system's.
     public init(connectTimeout: Duration, http1Only: Bool = false, trustedCertificatesFile: String? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = TimeAmount(connectTimeout)
         if http1Only { configuration.httpVersion = .http1Only }
         if let trustedCertificatesFile {
             var tls = TLSConfiguration.makeClientConfiguration()
-            tls.additionalTrustRoots = [.file(trustedCertificatesFile)]
+            tls.trustRoots = .file(trustedCertificatesFile)
             configuration.tlsConfiguration = tls
         }
         // async-http-client starts a span for every request with the tracer bootstrapped when

@@ -2,7 +2,6 @@ import ArgumentParser
 import NIOCore
 import NIOPosix
 import SentryAPI
-import SentryPostgresState
 
 /// `sentry-sdk`: manage Sentry client keys (DSNs) from a terminal or a CI job.
 @main
@@ -25,10 +24,9 @@ struct SentrySDKCommand: AsyncParsableCommand {
 
     /// Parses and runs, with the documented exit codes.
     static func main() async {
-        // State locations may be postgres:// URLs.
-        PostgresStateStore.register()
         // The sandbox server serves many connections at once: NIO's usual thread per core.
-        if parsed() is ServeCommand { await runAndExit(parsed()) }
+        // (Told from the arguments, so that they are parsed once, where the command runs.)
+        if CommandLine.arguments.dropFirst().first == SandboxCommand.configuration.commandName { await runAndExit(parsed()) }
         // Every other command makes one request after another: one network thread is enough,
         // and the command runs on it, so that no thread of the global pool is started and no
         // request hops between threads. It ends the process from there: returning to the main
@@ -42,7 +40,6 @@ struct SentrySDKCommand: AsyncParsableCommand {
     }
 
     /// The command the arguments name; on a parsing error, the process ends with its message.
-    /// (Parsing is pure and quick: it is done again where the command runs.)
     private nonisolated static func parsed() -> any ParsableCommand {
         do {
             return try parseAsRoot()

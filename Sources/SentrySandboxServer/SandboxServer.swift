@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 @_exported import SentrySandbox
 import ServiceLifecycle
+import UnixSignals
 
 /// A `Sandbox` served over HTTP on a loopback port, for real clients: the SDK's tests, your
 /// own, and `sentry-sdk sandbox serve`.
@@ -46,9 +47,13 @@ public final class SandboxServer: Sendable {
     ///   - host: the address to listen on; loopback by default.
     ///   - port: 0 picks any free port.
     ///   - tls: serve HTTPS with this certificate (``SandboxTLS/selfSigned()``); plain HTTP when `nil`.
-    public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0, tls: SandboxTLS? = nil) async throws -> SandboxServer {
+    ///   - stopsOnInterrupt: stop gracefully on SIGINT or SIGTERM (for a server in the
+    ///     foreground of its own process).
+    public static func start(_ sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 0, tls: SandboxTLS? = nil,
+                             stopsOnInterrupt: Bool = false) async throws -> SandboxServer {
         let server = try await HTTPServerRun.start(host: host, port: port, label: "sentry-sandbox",
                                                    server: try tls.map { try .tls(tlsConfiguration: $0.configuration) } ?? .http1(),
+                                                   shutdownSignals: stopsOnInterrupt ? [.sigint, .sigterm] : [],
                                                    responder: CallbackResponder<SandboxRequestContext> { request, context in
             try await Self.respond(to: request, context: context, sandbox: sandbox)
         })
@@ -102,7 +107,7 @@ package struct HTTPServerRun: Sendable {
 
     /// Starts listening; returns once the port is bound.
     package static func start<Responder: HTTPResponder>(host: String, port: Int, label: String, server: HTTPServerBuilder = .http1(),
-                                                        responder: Responder) async throws -> HTTPServerRun
+                                                        shutdownSignals: [UnixSignal] = [], responder: Responder) async throws -> HTTPServerRun
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let (bound, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: label)
@@ -121,7 +126,7 @@ package struct HTTPServerRun: Sendable {
         // accepting, lets requests in flight finish (for at most a second), then cancels. A
         // plain cancellation can drop a connection accepted at that moment half set up, which
         // NIO treats as a programming error and traps.
-        var configuration = ServiceGroupConfiguration(services: [.init(service: application)], logger: logger)
+        var configuration = ServiceGroupConfiguration(services: [.init(service: application)], gracefulShutdownSignals: shutdownSignals, logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(1)
         let group = ServiceGroup(configuration: configuration)
         let task = Task { try await group.run() }

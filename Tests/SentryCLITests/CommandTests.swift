@@ -1,3 +1,4 @@
+import ArgumentParser
 @testable import SentryCLI
 import Testing
 
@@ -9,5 +10,16 @@ import Testing
 
     @Test func unknownSubcommandIsAUsageError() {
         #expect(throws: (any Error).self) { try SentrySDKCommand.parseAsRoot(["frobnicate"]) }
+    }
+}
+
+@Suite struct CompletionTests {
+    /// One program: the completion script knows every command, the state and sandbox ones included.
+    @Test(arguments: ["bash", "zsh", "fish"]) func completionCoversEverySubcommandAndOption(shell: String) throws {
+        let script = SentrySDKCommand.completionScript(for: try #require(CompletionShell(rawValue: shell)))
+        for word in ["keys", "create", "plan", "apply", "destroy", "output", "manifest", "schema", "state", "migrate", "sandbox", "serve",
+                     "--detailed-exitcode", "--lock-timeout", "--ca-certificate", "--tls", "k8s-secret"] {
+            #expect(script.contains(word), "\(shell) completion lacks \(word)")
+        }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import SentrySandboxServer
 
@@ -91,8 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
             certificates = try SandboxTLS.selfSigned()
             try certificates!.authorityPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
         }
-        let server = try await SandboxServer.start(sandbox, port: port, tls: certificates)
-        let stop = StopOnSignals { await server.stop() }
+        let server = try await SandboxServer.start(sandbox, port: port, tls: certificates, stopsOnInterrupt: true)
 
         print("Sentry sandbox listening on \(server.url)")
         for (organization, projects) in seed {
@@ -106,22 +104,6 @@ struct ServeCommand: AsyncParsableCommand {
         print("Press Ctrl-C to stop.")
         fflush(nil)
         try await server.wait()
-        withExtendedLifetime(stop) {}
         print("Stopped.")
-    }
-}
-
-/// Runs `action` once on SIGINT or SIGTERM (instead of the process being killed mid-write).
-final class StopOnSignals {
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ action: @escaping @Sendable () async -> Void) {
-        sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { Task { await action() } }
-            source.resume()
-            return source
-        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SentryPostgresState
 import SentryResources
 
 /// `sentry-sdk state ...`: where stacks keep their state, and moving it.
@@ -32,6 +33,8 @@ struct StackOptions: ParsableArguments {
 /// Opens a location given on the command line, or the environment's default; a location that
 /// cannot be opened is bad usage.
 func openState(_ location: String?) throws -> any StateStore {
+    // Locations may be postgres:// URLs.
+    PostgresStateStore.register()
     guard let location else { return StateStores.fromEnvironment() }
     do {
         return try StateStores.open(location)

@@ -20,7 +20,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "The region's API host: us or de.")
     var region: SentryRegion?
 
-    @Option(help: ArgumentHelp("A PEM file of certificate authorities to trust beside the system's (a self-hosted Sentry behind a private CA, or sandbox serve --tls).", valueName: "file"))
+    @Option(help: ArgumentHelp("A PEM file of the certificate authorities to trust instead of the system's, as curl's --cacert (a self-hosted Sentry behind a private CA, or sandbox serve --tls).", valueName: "file"))
     var caCertificate: String?
 
     @Flag(help: "Log each request (method, path, status, time) on stderr; secrets are never logged.")
