@@ -32,7 +32,6 @@ let package = Package(
         .library(name: "SentrySandbox", targets: ["SentrySandbox"]),
         .library(name: "SentrySandboxServer", targets: ["SentrySandboxServer"]),
         .library(name: "SentryPostgresState", targets: ["SentryPostgresState"]),
-        .library(name: "GeneratorCore", targets: ["GeneratorCore"]),
         .executable(name: "sentry-sdk", targets: ["SentryCLI"]),
         .executable(name: "Generator", targets: ["Generator"]),
         .plugin(name: "GenerateModels", targets: ["GenerateModels"]),

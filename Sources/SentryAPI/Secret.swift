@@ -1,5 +1,3 @@
-@_exported import SentryModels
-
 /// A value that must never be printed: an auth token, a key's secret, a secret DSN.
 ///
 /// `description`, `debugDescription`, string interpolation and `dump` show `<redacted>`; the

@@ -40,6 +40,10 @@ extension Stack {
     ///
     /// Every key is tried even when one fails; then, if any failed, nothing is deleted and a
     /// ``PartialRunError`` says what was done and what was not.
+    ///
+    /// - Parameters:
+    ///   - manifest: the keys to declare.
+    ///   - lockTimeout: how long to wait for another run that holds the stack's lock.
     public func run(_ manifest: Manifest, lockTimeout: Duration = .seconds(30)) async throws -> ManifestRun {
         var result: ManifestRun?
         try await locked(lockTimeout) { result = try await pass(manifest) }
@@ -50,7 +54,10 @@ extension Stack {
     /// true: under one hold of the lock, and from one reading of each project's keys, so that
     /// an apply costs no more requests than a run.
     ///
-    /// - Parameter confirm: sees the plan; returns whether to go on, or throws to stop.
+    /// - Parameters:
+    ///   - manifest: the keys to declare.
+    ///   - lockTimeout: how long to wait for another run that holds the stack's lock.
+    ///   - confirm: sees the plan; returns whether to go on, or throws to stop.
     /// - Returns: the applied run, or the plan (`applied` false) when `confirm` said no.
     public func apply(_ manifest: Manifest, lockTimeout: Duration = .seconds(30),
                       confirm: @Sendable (_ plan: [Change]) async throws -> Bool) async throws -> ManifestRun {
@@ -74,6 +81,9 @@ extension Stack {
     /// Lists what ``destroy(lockTimeout:)`` would delete, hands it to `confirm`, and deletes it
     /// if `confirm` returns true, under one hold of the lock.
     ///
+    /// - Parameters:
+    ///   - lockTimeout: how long to wait for another run that holds the stack's lock.
+    ///   - confirm: sees the deletions; returns whether to go on, or throws to stop.
     /// - Returns: the deletions, done or (when `confirm` said no) planned, and whether they were done.
     public func destroy(lockTimeout: Duration = .seconds(30),
                         confirm: @Sendable (_ plan: [Change]) async throws -> Bool) async throws -> (changes: [Change], applied: Bool) {

@@ -34,16 +34,12 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             return try Confirmation.allow(deleting: ChangeReport.destructive(plan), yes: yes, command: "sentry-sdk apply")
         }
-        switch format {
-        case .json: print(ChangeReport.json(app: stack.app, stage: stack.stage, changes: run.changes, applied: run.applied))
-        case .table:
-            if !run.applied {
-                throw CLIError.api("Apply cancelled; nothing was changed.")
-            }
+        if format == .json { print(ChangeReport.json(app: stack.app, stage: stack.stage, changes: run.changes, applied: run.applied)) }
+        guard run.applied else { throw CLIError.api("Apply cancelled; nothing was changed.") }
+        if format == .table {
             if ChangeReport.pending(run.changes) { print("Applied:") }
             ChangeReport.lines(run.changes.filter { $0.action != .noChange }).forEach { print($0) }
             print(ChangeReport.summary(run.changes, applied: true))
         }
-        if !run.applied { throw ExitCode(1) }
     }
 }
