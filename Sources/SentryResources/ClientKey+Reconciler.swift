@@ -37,7 +37,9 @@ struct Reconciler {
             }
             return try await bringUpToDate(current, action: .noChange, reason: nil, record: record)
         }
-        if props.adopt, let existing = try KeyAdoption.match(named: props.name, in: keys, organization: props.organization, project: props.project) {
+        // Keys this stack already tracks (declared under another id) are not up for adoption.
+        if props.adopt, let existing = try KeyAdoption.match(named: props.name, in: try await untracked(named: props.name, in: keys),
+                                                            organization: props.organization, project: props.project) {
             return try await bringUpToDate(existing, action: .adopt, reason: nil)
         }
         return try await create(action: .create, reason: nil)
@@ -68,7 +70,7 @@ struct Reconciler {
         var key = try await client.createKey(operation, candidates: "named \"\(props.name)\" that this stack does not track", listing: {
             await stack.forgetListing(organization: props.organization, project: props.project)
             return try await stack.keys(organization: props.organization, project: props.project, client: client)
-        }) { $0.name == props.name && !tracked.contains($0.id) }
+        }) { $0.name == props.name && !tracked.contains($0.id) }  // as `untracked(named:in:)`, with the ids read before the create
         await stack.remember(key, organization: props.organization, project: props.project)
         try verifyCreate(key)
         // What a create cannot set (active, loader), set with one update.

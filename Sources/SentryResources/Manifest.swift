@@ -66,6 +66,9 @@ public struct Manifest: Sendable {
             self.outputName = outputName ?? Self.outputName(forID: id)
         }
 
+        /// The names of the key's output variables: the DSN, the secret DSN and the secret.
+        public var outputVariables: [String] { ["_DSN", "_SECRET_DSN", "_SECRET"].map { outputName + $0 } }
+
         /// `rate-limited-key` -> `RATE_LIMITED_KEY`: upper snake case, usable as a variable name.
         public static func outputName(forID id: String) -> String {
             var name = String(id.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
@@ -243,15 +246,20 @@ struct ManifestReader {
 
         var keys: [Manifest.Key] = []
         if let keysNode = top["keys"] {
-            if keysNode.null == nil, let entries = mapping(keysNode, "keys") {
+            if keysNode.null != nil {
+                problem(keysNode, "keys", "is empty: declare the keys under it, or write `keys: {}` for none (the stack's keys are then deleted)")
+            } else if let entries = mapping(keysNode, "keys") {
                 var outputNames: [String: String] = [:]
                 for (idNode, body) in entries {
                     guard let key = readKey(idNode, body, defaultOrganization: organization) else { continue }
-                    if let other = outputNames[key.outputName] {
-                        problem(body["outputName"] ?? idNode, "keys.\(key.id).outputName",
-                                "gives the output name \(key.outputName), which \(other) has too; set outputName on one of them")
+                    for name in key.outputVariables {
+                        if let other = outputNames[name] {
+                            problem(body["outputName"] ?? idNode, "keys.\(key.id).outputName",
+                                    "gives the output variable \(name), which \(other) gives too; set outputName on one of them")
+                            break
+                        }
                     }
-                    outputNames[key.outputName] = key.id
+                    for name in key.outputVariables { outputNames[name] = key.id }
                     keys.append(key)
                 }
             }
@@ -286,6 +294,7 @@ struct ManifestReader {
             window = integer(limitFields, "window", path: "\(path).rateLimit")
             count = integer(limitFields, "count", path: "\(path).rateLimit")
             if let window, let count { rateLimit = RateLimit(window: window, count: count) }
+            if limitFields.isEmpty { problem(limit, "\(path).rateLimit", "is empty: give window and count, or null for no rate limit") }
         }
         let useCase = optionalString(fields, "useCase", path: path).map { UseCase(rawValue: $0) }
         let adopt = boolean(fields, "adopt", path: path) ?? false

@@ -11,7 +11,8 @@ import SentryAPI
 ///
 /// ```swift
 /// let keys = ProjectKeys(organization: "my-org", project: "web", client: client)
-/// let web = try await keys.adopt(named: "Web") ?? keys.create(CreateProjectKeyRequest(name: "Web"))
+/// var web = try await keys.adopt(named: "Web")
+/// if web == nil { web = try await keys.create(CreateProjectKeyRequest(name: "Web")) }
 /// ```
 public struct ProjectKeys: Sendable {
     /// The organization's id or slug.
@@ -47,18 +48,18 @@ public struct ProjectKeys: Sendable {
     }
 
     /// Creates a key. When the answer is lost (the request may have been carried out), the
-    /// project's keys are read first: a key with the name asked for (any key, when no name was
-    /// given) created since shortly before the request (``lostCreateWindow``) is the one made;
-    /// the request is sent again only when there is none.
+    /// project's keys are read first: a key with the name asked for, created since shortly
+    /// before the request (``lostCreateWindow``), is the one made; the request is sent again
+    /// only when there is none. A key without a name cannot be told from others, so its lost
+    /// answer is an ``SentryError/Kind/outcomeUnknown`` error, and nothing is sent again.
     public func create(_ request: CreateProjectKeyRequest) async throws -> ProjectKey {
+        let operation = Operations.CreateProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, body: request)
+        guard let name = request.name else { return try await client.send(operation) }
         let since = Date().addingTimeInterval(-Double(Self.lostCreateWindow.components.seconds))
-        let what = (request.name.map { "named \"\($0)\" " } ?? "") + "created in the last \(Self.lostCreateWindow.components.seconds / 60) minutes"
-        return try await client.createKey(
-            Operations.CreateProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, body: request),
-            candidates: what, listing: { try await list() }
-        ) { key in
+        let what = "named \"\(name)\" created in the last \(Self.lostCreateWindow.components.seconds / 60) minutes"
+        return try await client.createKey(operation, candidates: what, listing: { try await list() }) { key in
             // A key whose creation time is not known counts: sending again could make a second one.
-            (request.name == nil || key.name == request.name) && (key.dateCreated?.date.map { $0 >= since } ?? true)
+            key.name == name && (key.dateCreated?.date.map { $0 >= since } ?? true)
         }
     }
 
@@ -115,7 +116,7 @@ extension SentryClient {
             case 0: return try await send(operation)
             case 1: return found[0]
             default:
-                throw StateError("After a create whose answer was lost, \(found.count) keys \(candidates) exist in \(operation.organizationIdOrSlug)/\(operation.projectIdOrSlug) (\(found.map(\.id).joined(separator: ", "))); keep one and delete the others.")
+                throw StateError("After a create whose answer was lost, \(found.count) keys \(candidates) exist in \(operation.organizationIdOrSlug)/\(operation.projectIdOrSlug) (\(found.map(\.id).joined(separator: ", "))); one of them may be the one just created: nothing was sent again.")
             }
         }
     }

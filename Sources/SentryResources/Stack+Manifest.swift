@@ -26,11 +26,14 @@ public struct PartialRunError: Error, Sendable, CustomStringConvertible {
     public var completed: [Stack.Change]
     /// The keys that failed, each with its error.
     public var failures: [(resource: String, error: any Error)]
+    /// Whether the run wrote (`false` in a plan, whose `completed` is only planned).
+    public var applied: Bool
 
     public var description: String {
         let failed = failures.map { "\($0.resource): \($0.error)" }.joined(separator: "; ")
         let done = completed.isEmpty ? "nothing" : completed.map(\.description).joined(separator: "; ")
-        return "\(failures.count) key\(failures.count == 1 ? "" : "s") failed (\(failed)). Done: \(done). Nothing was deleted; the next run finishes the job."
+        let count = "\(failures.count) key\(failures.count == 1 ? "" : "s") failed (\(failed))."
+        return applied ? "\(count) Done: \(done). Nothing was deleted; the next run finishes the job." : "\(count) Planned for the others: \(done)."
     }
 }
 
@@ -70,8 +73,9 @@ extension Stack {
                 result = plan
                 return
             }
-            // Another run cannot change the keys this stack tracks while the lock is held, so the
-            // listings read for the plan still hold every one of them.
+            // Another run of the stack cannot change the keys it tracks while the lock is held, so
+            // the listings read for the plan still hold every one of them. Changes made meanwhile
+            // outside the SDK (by hand, or `sentry-sdk keys`) are not seen until the next run.
             startPass(writes: mode == .apply, rereadServer: false)
             result = try await pass(manifest)
         }
@@ -121,7 +125,7 @@ extension Stack {
         }
         guard failures.isEmpty else {
             let failed = Set(failures.map(\.resource))
-            throw PartialRunError(completed: changes.filter { !failed.contains($0.resource) }, failures: failures)
+            throw PartialRunError(completed: changes.filter { !failed.contains($0.resource) }, failures: failures, applied: writes)
         }
         try await finish()
         return ManifestRun(changes: changes, keys: keys, applied: writes)

@@ -80,6 +80,8 @@ import TestSupport
         #expect(seed.map(\.projects) == [["web"], ["api"]])
         #expect(try ServeCommand.parse([]).seed.map(\.organization) == ["my-org"])
         #expect(throws: (any Error).self) { try ServeCommand.parse(["--project", "a/b/c"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--project", "/web"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--project", "acme/"]) }
         #expect(throws: (any Error).self) { try ServeCommand.parse(["--port", "70000"]) }
     }
 }

@@ -105,6 +105,25 @@ import TestSupport
         #expect(await world.requests() == ["listProjectKeys": 2, "createProjectKey": 2])
     }
 
+    @Test func aKeyTheStackTracksIsNotAdoptedByAnotherDeclaration() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let twins = try Manifest(yaml: """
+        app: shop
+        organization: my-org
+        keys:
+          a: {name: Web, project: my-project}
+          b: {name: Web, project: my-project, adopt: true}
+        """, environment: [:])
+        let run = try await world.stack().apply(twins) { plan in
+            #expect(plan.map(\.description) == ["create a", "create b"])
+            return true
+        }
+        #expect(run.changes.map(\.description) == ["create a", "create b"])
+        #expect(Set(run.keys.map(\.outputs.id)).count == 2, "two declarations, two keys")
+        #expect(try await world.serverKeys().count == 2)
+    }
+
     @Test func aPlanNotConfirmedChangesNothing() async throws {
         let world = try await World()
         defer { Task { await world.close() } }
@@ -183,7 +202,23 @@ import TestSupport
         let keys = keys(world)
         await world.sandbox.inject(.dropBeforeApplying, on: "createProjectKey")
         let key = try await keys.create(CreateProjectKeyRequest(name: "Web"))
+        #expect(await world.sandbox.requestLog().compactMap(\.operationID) == ["createProjectKey", "listProjectKeys", "createProjectKey"],
+                "the lookup found nothing, so the create was sent again")
         #expect(try await world.serverKeys().map(\.id) == [key.id])
+        try await keys.client.shutdown()
+    }
+
+    @Test func aLostCreateWithoutANameIsNotGuessed() async throws {
+        let world = try await World()
+        defer { Task { await world.close() } }
+        let keys = keys(world)
+        await world.sandbox.inject(.dropAfterApplying, on: "createProjectKey")
+        await #expect {
+            try await keys.create(CreateProjectKeyRequest())
+        } throws: { error in
+            (error as? SentryError)?.kind == .outcomeUnknown
+        }
+        #expect(await world.sandbox.requestLog().compactMap(\.operationID) == ["createProjectKey"], "neither looked up nor sent again")
         try await keys.client.shutdown()
     }
 

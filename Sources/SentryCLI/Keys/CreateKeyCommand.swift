@@ -7,8 +7,9 @@ struct CreateKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a client key.",
         discussion: """
-        A create whose answer was lost (a timeout, a dropped connection) is looked up among the \
-        project's keys before it is sent again, so it never makes two keys.
+        A create with --name whose answer was lost (a timeout, a dropped connection) is looked up \
+        among the project's keys before it is sent again, so it never makes two keys; without \
+        --name, a lost answer is an error and nothing is sent again.
 
         Examples:
           sentry-sdk keys create --org my-org --project web --name "Web"

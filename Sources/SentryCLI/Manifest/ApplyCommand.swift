@@ -32,7 +32,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if format == .table && ChangeReport.pending(plan) {
                 ChangeReport.printPlan(plan, of: stack, file: file)
             }
-            return try Confirmation.allow(deleting: ChangeReport.destructive(plan), yes: yes, command: "sentry-sdk apply")
+            return try await Confirmation.allow(deleting: ChangeReport.destructive(plan), yes: yes, command: "sentry-sdk apply")
         }
         if format == .json { print(ChangeReport.json(app: stack.app, stage: stack.stage, changes: run.changes, applied: run.applied)) }
         guard run.applied else { throw CLIError.api("Apply cancelled; nothing was changed.") }

@@ -30,7 +30,7 @@ struct DestroyCommand: AsyncParsableCommand {
                 print("Destroy \(stack.app)/\(stack.stage):")
                 ChangeReport.lines(plan).forEach { print($0) }
             }
-            return try Confirmation.allow(deleting: plan.map(\.resource), yes: yes, command: "sentry-sdk destroy")
+            return try await Confirmation.allow(deleting: plan.map(\.resource), yes: yes, command: "sentry-sdk destroy")
         }
         switch format {
         case .json: print(ChangeReport.json(app: stack.app, stage: stack.stage, changes: changes, applied: applied))

@@ -74,11 +74,11 @@ struct OutputCommand: AsyncParsableCommand {
     /// `WEB_DSN` and, with `--show-secrets`, `WEB_SECRET_DSN` and `WEB_SECRET`, in key order.
     private func variables(_ keys: [ManifestRun.Key]) -> [(String, String)] {
         keys.flatMap { key -> [(String, String)] in
-            let prefix = key.declaration.outputName
-            var variables = [(prefix + "_DSN", key.outputs.dsn.public)]
+            let names = key.declaration.outputVariables
+            var variables = [(names[0], key.outputs.dsn.public)]
             if showSecrets {
-                if let dsn = key.outputs.dsn.secret { variables.append((prefix + "_SECRET_DSN", dsn.revealed)) }
-                if let secret = key.outputs.secret { variables.append((prefix + "_SECRET", secret.revealed)) }
+                if let dsn = key.outputs.dsn.secret { variables.append((names[1], dsn.revealed)) }
+                if let secret = key.outputs.secret { variables.append((names[2], secret.revealed)) }
             }
             return variables
         }

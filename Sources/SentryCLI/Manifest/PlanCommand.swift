@@ -25,6 +25,20 @@ struct PlanCommand: AsyncParsableCommand {
     var detailedExitcode = false
 
     func run() async throws {
+        guard detailedExitcode else { return try await plan() }
+        // With --detailed-exitcode, 2 means changes pending only: every failure exits 1.
+        do {
+            try await plan()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            guard let failure = CLIError(error) else { throw error }
+            writeToStandardError("error: \(failure.description)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    private func plan() async throws {
         let declared = try manifest.load()
         let stack = try manifest.stack(for: declared, mode: .plan)
         let plan = try await stack.run(declared, lockTimeout: manifest.lockDuration)

@@ -49,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
-        for project in projects where project.split(separator: "/").count > 2 || project.hasSuffix("/") || project.isEmpty {
+        for project in projects where project.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+            || project.split(separator: "/").count > 2 {
             throw ValidationError("--project '\(project)' must be PROJECT or ORG/PROJECT.")
         }
     }
