@@ -196,9 +196,10 @@ struct Harness {
         defer { Task { await harness.close() } }
         let key = try await harness.create("Slow")
         let retrieve = Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: key.id)
-        // Each answer would take 1.5 s: a GET times out, is sent again within the retry
-        // budget, and fails as a transport error well before one answer could have come.
-        await harness.sandbox.inject(.delay(.milliseconds(1500)), on: "getProjectKey", times: 3)
+        // Each answer would take 4 s: a GET times out, is sent again within the retry budget,
+        // and fails as a transport error well before one answer could have come (three tries
+        // of 0.2 s and their backoffs; the bound leaves room for a loaded CI machine).
+        await harness.sandbox.inject(.delay(.milliseconds(4000)), on: "getProjectKey", times: 3)
         let started = ContinuousClock.now
         do {
             _ = try await harness.client.send(retrieve)
@@ -207,9 +208,9 @@ struct Harness {
             #expect(error.kind == .transport)
             #expect(error.description.contains("no complete response within 0.2 seconds"), "\(error)")
         }
-        #expect(ContinuousClock.now - started < .milliseconds(1400))
+        #expect(ContinuousClock.now - started < .milliseconds(3000))
         // A POST that times out may have been applied: it is not sent again.
-        await harness.sandbox.inject(.delay(.milliseconds(1500)), on: "createProjectKey")
+        await harness.sandbox.inject(.delay(.milliseconds(4000)), on: "createProjectKey")
         do {
             _ = try await harness.create("Late")
             Issue.record("expected outcomeUnknown")
@@ -218,7 +219,7 @@ struct Harness {
         }
         // Once the delays are over, the client works as before.
         await harness.sandbox.clearFaults()
-        try await Task.sleep(for: .milliseconds(1600))
+        try await Task.sleep(for: .milliseconds(4100))
         #expect(try await harness.client.send(retrieve) == key)
         #expect(await harness.requests("createProjectKey") == 2, "the POST that timed out was sent once")
     }
