@@ -51,7 +51,7 @@ public struct ProjectKeys: Sendable {
     /// project's keys are read first: a key with the name asked for, created since shortly
     /// before the request (``lostCreateWindow``), is the one made; the request is sent again
     /// only when there is none. A key without a name cannot be told from others, so its lost
-    /// answer is an ``SentryError/Kind/outcomeUnknown`` error, and nothing is sent again.
+    /// answer is a `SentryError` of kind `.outcomeUnknown`, and nothing is sent again.
     public func create(_ request: CreateProjectKeyRequest) async throws -> ProjectKey {
         let operation = Operations.CreateProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, body: request)
         guard let name = request.name else { return try await client.send(operation) }
