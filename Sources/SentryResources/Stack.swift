@@ -254,10 +254,7 @@ public actor Stack {
     func keys(organization: String, project: String, client: SentryClient) async throws -> [ProjectKey] {
         let cacheKey = organization + "/" + project
         if let cached = projectKeys[cacheKey] { return cached }
-        var keys: [ProjectKey] = []
-        for try await key in client.items(Operations.ListProjectKeys(organizationIdOrSlug: organization, projectIdOrSlug: project)) {
-            keys.append(key)
-        }
+        let keys = try await ProjectKeys(organization: organization, project: project, client: client).list()
         projectKeys[cacheKey] = keys
         return keys
     }

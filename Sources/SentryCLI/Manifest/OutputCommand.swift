@@ -64,11 +64,9 @@ struct OutputCommand: AsyncParsableCommand {
     }
 
     private func table(_ keys: [ManifestRun.Key]) {
-        let rows = [["KEY", "NAME", "PROJECT", "ACTIVE", "DSN"]] + keys.map {
+        Output.table([["KEY", "NAME", "PROJECT", "ACTIVE", "DSN"]] + keys.map {
             [$0.declaration.id, $0.outputs.name, $0.declaration.project, $0.outputs.isActive ? "yes" : "no", $0.outputs.dsn.public]
-        }
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
-        for row in rows { print(zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trimmed) }
+        })
     }
 
     /// `WEB_DSN` and, with `--show-secrets`, `WEB_SECRET_DSN` and `WEB_SECRET`, in key order.

@@ -34,13 +34,17 @@ struct Output {
         switch format {
         case .json: print(Self.json(keys))
         case .table:
-            let rows = [["ID", "NAME", "ACTIVE", "RATE LIMIT", "SECRET", "DSN"]] + keys.map {
+            Self.table([["ID", "NAME", "ACTIVE", "RATE LIMIT", "SECRET", "DSN"]] + keys.map {
                 [$0.id, $0.name, $0.isActive.map { $0 ? "yes" : "no" } ?? "?", Self.describe($0.rateLimit), mask($0.secret), $0.dsn.public]
-            }
-            let widths = (0..<6).map { column in rows.map { $0[column].count }.max()! }
-            for row in rows {
-                print(zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trimmed)
-            }
+            })
+        }
+    }
+
+    /// Prints rows as columns, each as wide as its widest cell; the first row is the heading.
+    static func table(_ rows: [[String]]) {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max()! }
+        for row in rows {
+            print(zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trimmed)
         }
     }
 
