@@ -67,7 +67,9 @@ let package = Package(
         .target(
             name: "GeneratorCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
-            path: "Generator/GeneratorCore"
+            path: "Generator/GeneratorCore",
+            // The generated models' support code, real Swift that the generator writes out as is.
+            resources: [.embedInCode("Runtime/Runtime.swift")]
         ),
         .executableTarget(
             name: "Generator",
@@ -126,9 +128,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // The sandbox's engine, and apart from it the HTTP server that puts it on a port: the
-        // command line's --sandbox answers in process and links no server.
-        .target(name: "SentrySandbox", dependencies: ["SentryModels"]),
+        // The sandbox's engine (with a client transport to it in process), and apart from it the
+        // HTTP server that puts it on a port: the command line's --sandbox links no server.
+        .target(name: "SentrySandbox", dependencies: ["SentryModels", "SentryAPI"]),
         .target(
             name: "SentrySandboxServer",
             dependencies: ["SentrySandbox"] + hummingbirdServer + [
@@ -197,7 +199,7 @@ let package = Package(
         ),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
         .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),
-        .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer"]),
+        .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer", "SentryAPI"]),
         .testTarget(name: "SentryCLITests", dependencies: [
             "SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),

@@ -81,7 +81,26 @@ public struct Property: Sendable, Hashable {
     /// Absent, `null` and a value encode differently (`Nullable<T>?`): an optional, nullable
     /// field of a request body, where `null` means "clear it".
     public var isTriState: Bool
+    /// The spec's rules on the value (`maxLength`, `minimum`, ...), checked by the generated
+    /// `validate(prefix:)`.
+    public var rules: [ValueRule]
     public var documentation: Documentation
+}
+
+/// A rule of the spec on a string or an integer, as the runtime's `Rule` spells it.
+public enum ValueRule: Sendable, Hashable {
+    case maxLength(Int), minLength(Int), minimum(Int), maximum(Int), pattern(String)
+
+    /// The rule as a Swift expression of the runtime's `Rule`: `.maxLength(64)`.
+    var swift: String {
+        switch self {
+        case .maxLength(let count): ".maxLength(\(count))"
+        case .minLength(let count): ".minLength(\(count))"
+        case .minimum(let number): ".minimum(\(number))"
+        case .maximum(let number): ".maximum(\(number))"
+        case .pattern(let expression): ".pattern(\(Naming.literal(expression)))"
+        }
+    }
 }
 
 public struct Variant: Sendable, Hashable {

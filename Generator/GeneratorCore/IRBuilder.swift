@@ -434,10 +434,46 @@ struct IRBuilder {
                 jsonName: key, swiftName: memberNames.claim(Naming.memberName(key)), type: type,
                 isRequired: isRequired, isNullable: nullable,
                 isTriState: inRequest && nullable && !isRequired,
+                rules: rules(of: schema, for: type),
                 documentation: documentation(of: schema, pointer: propertyPointer)
             ))
         }
         return properties
+    }
+
+    /// The rules a string or integer property's schema sets, its own and those of the schemas it
+    /// refers to (a named `Slug` string with a `maxLength`). Bounds that are not whole numbers,
+    /// and rules on other types, are not carried: the server still enforces them.
+    private func rules(of schema: Node, for type: TypeReference) -> [ValueRule] {
+        let keywords: [String] = switch type {
+        case .string: ["maxLength", "minLength", "pattern"]
+        case .int, .int32, .int64: ["minimum", "maximum"]
+        default: []
+        }
+        var found: [String: Node] = [:]
+        var node = schema
+        for _ in 0..<16 {
+            for keyword in keywords where found[keyword] == nil {
+                if let value = node[keyword] { found[keyword] = value }
+            }
+            guard let ref = node["$ref"]?.stringValue, let target = lookup(ref) else { break }
+            node = target
+        }
+        return keywords.compactMap { keyword -> ValueRule? in
+            guard let value = found[keyword] else { return nil }
+            let whole: Int? = switch value {
+            case .int(let number): number
+            case .double(let number): number.rounded() == number && abs(number) < 1e15 ? Int(number) : nil
+            default: nil
+            }
+            switch keyword {
+            case "maxLength": return whole.map(ValueRule.maxLength)
+            case "minLength": return whole.map(ValueRule.minLength)
+            case "minimum": return whole.map(ValueRule.minimum)
+            case "maximum": return whole.map(ValueRule.maximum)
+            default: return value.stringValue.map(ValueRule.pattern)
+            }
+        }
     }
 
     private mutating func allOf(

@@ -20,8 +20,8 @@ enum Naming {
         "Bool", "Array", "Dictionary", "Optional", "Set", "Data", "Date", "URL", "Error", "Never",
         "Codable", "Decodable", "Encodable", "Hashable", "Sendable", "Character", "Result",
         "JSONValue", "DateTime", "Nullable", "NoBody", "OpenEnum", "APIOperation", "HTTPMethod",
-        "QueryItem", "QueryValue", "Operations", "Runtime", "CodingKeys", "JSONReadable", "JSONReading",
-        "JSONDocumentReader", "JSONNode", "JSONReadingMismatch",
+        "QueryItem", "QueryValue", "Operations", "Runtime", "CodingKeys", "Endpoint", "PercentEncoding",
+        "AlwaysEncoded", "Rule", "RuleViolation", "Validatable", "PartialKeyPath", "Regex",
     ]
 
     /// Splits a name into words at non-alphanumerics and at lower-to-upper case changes.

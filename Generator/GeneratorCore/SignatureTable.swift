@@ -2,19 +2,19 @@
 /// that identical inline schemas share one Swift type (Sentry's official schema repeats the
 /// same key object in every response).
 ///
-/// Documentation-only and validation keywords are left out; property order is kept (it is the
-/// order of the generated initializer), the order of other keywords is not. A `$ref` stays a
-/// reference, so recursive schemas terminate. Subtrees are numbered bottom-up (hash-consing),
+/// Documentation and the validation keywords the models do not check are left out; property
+/// order is kept (it is the order of the generated initializer), the order of other keywords is
+/// not. A `$ref` stays a reference, so recursive schemas terminate. Subtrees are numbered bottom-up (hash-consing),
 /// so the table holds one short key per distinct subtree instead of whole schema texts.
 struct SignatureTable {
-    /// Keywords that change nothing in the generated Swift: documentation, and validation
-    /// rules the server enforces (bounds, lengths, patterns).
+    /// Keywords that change nothing in the generated Swift: documentation, and the validation
+    /// rules only the server enforces. `minimum`, `maximum`, `minLength`, `maxLength` and
+    /// `pattern` count: the generated `validate(prefix:)` checks them.
     static let ignoredKeywords: Set<String> = [
         "description", "title", "example", "examples", "externalDocs", "deprecated",
         "readOnly", "writeOnly", "default", "xml", "discriminator",
-        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-        "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-        "minProperties", "maxProperties",
+        "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+        "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
     ]
 
     private var numbers: [String: Int] = [:]

@@ -6,46 +6,19 @@ struct SwiftRenderer {
     let ir: IR
     let header: String
     let declarations: [String: TypeDeclaration]
-    /// The named types that read themselves from JSON (`JSONReadable`, in `Runtime.swift`).
-    let readableTypes: Set<String>
+    /// The types request bodies hold: their objects are `Validatable` (in `Runtime.swift`).
+    let requestTypes: Set<String>
 
     init(ir: IR, header: String) {
         self.ir = ir
         self.header = header
         declarations = Dictionary(ir.types.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        readableTypes = Self.readableTypes(declarations)
+        requestTypes = Self.requestTypes(ir, declarations)
     }
 
-    /// Objects with fields, string enums and aliases made only of what `JSONReadable` covers:
-    /// scalars, dates, arrays and other such types. Free-form JSON, dictionaries and choices
-    /// (`oneOf`) keep to `Decodable`, and so does a type that contains one. Types may refer to each
-    /// other in cycles: all are assumed readable, then those that refer to an unreadable one
-    /// are dropped until none is.
-    private static func readableTypes(_ declarations: [String: TypeDeclaration]) -> Set<String> {
-        var readable = Set(declarations.values.filter {
-            if case .oneOf = $0.kind { return false }
-            return true
-        }.map(\.name))
-        func isReadable(_ type: TypeReference) -> Bool {
-            switch type {
-            case .string, .int, .int32, .int64, .double, .float, .bool, .dateTime: true
-            case .json, .dictionary, .noBody: false
-            case .named(let name): readable.contains(name)
-            case .array(let element): isReadable(element)
-            }
-        }
-        while true {
-            let dropped = readable.filter { name in
-                switch declarations[name]!.kind {
-                case .object(let properties): properties.isEmpty || !properties.allSatisfy { isReadable($0.type) }
-                case .alias(let target): !isReadable(target)
-                case .stringEnum, .oneOf: false
-                }
-            }
-            if dropped.isEmpty { return readable }
-            readable.subtract(dropped)
-        }
-    }
+    /// The support code every generated module needs, written next to the models so that the
+    /// output compiles on its own: `Runtime/Runtime.swift`, embedded in the generator at build time.
+    static let runtime = String(decoding: PackageResources.Runtime_swift, as: UTF8.self)
 
     /// File name -> contents, in a stable order.
     func render() -> [(name: String, contents: String)] {
@@ -61,7 +34,7 @@ struct SwiftRenderer {
             if typesByGroup[group] == nil { groups.append(group); typesByGroup[group] = [] }
             operationsByGroup[group] = operation
         }
-        var files = [(name: "Runtime.swift", contents: header + "\n" + RuntimeSupport.source)]
+        var files = [(name: "Runtime.swift", contents: header + "\n" + Self.runtime)]
         for group in groups {
             var text = header + "\n"
             var blocks: [String] = []
@@ -133,18 +106,21 @@ struct SwiftRenderer {
         case .alias(let target):
             text += "public typealias \(name) = \(target.swift)\n"
         case .stringEnum(let values, let descriptions):
-            text += "public struct \(name): OpenEnum, JSONReadable {\n"
+            text += "public struct \(name): OpenEnum {\n"
             text += "    public let rawValue: String\n"
             text += "    public init(rawValue: String) { self.rawValue = rawValue }\n"
             var members = NameScope(reserved: ["rawValue", "init", "description", "queryValue", "Type", "self", "Self"])
             var seen: Set<String> = []
+            var knownMembers: [String] = []
             for value in values where seen.insert(value).inserted {
                 let member = members.claim(Naming.memberName(value))
                 if let description = descriptions[value] {
                     text += docComment(Documentation(text: description, pointer: ""), indent: "    ", pointer: false)
                 }
                 text += "    public static let \(Naming.escaped(member)): Self = \(Naming.literal(value))\n"
+                knownMembers.append(Naming.escaped(member))
             }
+            text += "    public static let knownValues: [Self] = [\(knownMembers.map { "." + $0 }.joined(separator: ", "))]\n"
             text += "}\n"
         case .oneOf(let variants):
             // A choice of plain values (`integer | string`) can also go into a URL.
@@ -181,8 +157,8 @@ struct SwiftRenderer {
             }
             text += "}\n"
         case .object(let properties):
-            let readable = readableTypes.contains(name)
-            text += "public struct \(name): Codable, Hashable, Sendable\(readable ? ", JSONReadable" : "") {\n"
+            let isRequest = requestTypes.contains(name)
+            text += "public struct \(name): Codable, Hashable, Sendable\(isRequest ? ", Validatable" : "") {\n"
             for property in properties {
                 text += docComment(withoutEnumListing(property.documentation, values: enumValues(of: property.type)), indent: "    ", pointer: false)
                 // A required field that may be null is sent as `null`, not left out.
@@ -204,7 +180,7 @@ struct SwiftRenderer {
                 }
                 text += "    }\n"
             }
-            if readable { text += readingInitializer(properties) }
+            if isRequest { text += requestMembers(properties) }
             if !properties.isEmpty {
                 // Keys share `case` lines of up to 100 characters; a short list fits on the
                 // declaration's own line.
@@ -231,16 +207,6 @@ struct SwiftRenderer {
             text += "}\n"
         }
         return text
-    }
-
-    /// `init(json:)` (`JSONReadable`): each field read by name, passed to the memberwise
-    /// initializer. One line, like that initializer's declaration.
-    private func readingInitializer(_ properties: [Property]) -> String {
-        let fields = properties.map { property in
-            let read = property.isTriState ? "nullable" : property.isRequired && !property.isNullable ? "required" : "optional"
-            return "\(property.swiftName): try node.\(read)(\(Naming.literal(property.jsonName)))"
-        }
-        return "    init(json node: JSONNode) throws { self.init(\(fields.joined(separator: ", "))) }\n"
     }
 
     private func propertyType(_ property: Property) -> String {
@@ -319,40 +285,5 @@ struct SwiftRenderer {
         }
         expression += String(Naming.literal(String(rest)).dropFirst().dropLast())
         return "\"" + expression + "\""
-    }
-}
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-
-    /// Lines for a `///` comment: no line breaks of any kind inside, no trailing blanks.
-    /// Markdown soft line breaks inside a paragraph are joined (they render as spaces anyway);
-    /// lists, headings, tables, quotes and code blocks keep their lines.
-    var docLines: [String] {
-        let raw = split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
-            .map { String($0).replacingOccurrences(of: "\t", with: "    ").trimmingTrailingWhitespace }
-        var lines: [String] = []
-        var inCode = false
-        var previousJoinable = false
-        for line in raw {
-            let stripped = line.drop { $0 == " " }
-            if stripped.hasPrefix("```") || stripped.hasPrefix("~~~") { inCode.toggle() }
-            let structural = inCode || stripped.hasPrefix("```") || stripped.isEmpty || line.hasPrefix("    ")
-                || stripped.first.map { "-*+#|>".contains($0) } == true
-                || stripped.prefix { $0.isNumber }.count > 0 && stripped.drop { $0.isNumber }.hasPrefix(".")
-            if !structural, previousJoinable, let last = lines.last {
-                lines[lines.count - 1] = last + " " + stripped
-            } else {
-                lines.append(line)
-            }
-            previousJoinable = !structural || (!inCode && !stripped.isEmpty && !stripped.hasPrefix("```") && !line.hasPrefix("    ") && !stripped.hasPrefix("#") && !stripped.hasPrefix("|"))
-        }
-        return lines
-    }
-
-    var trimmingTrailingWhitespace: String {
-        var text = Substring(self)
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -25,19 +25,19 @@ public enum AuthTokenSource: String, Sendable, Equatable {
         explicit: Secret?, environment: [String: String], currentDirectory: @autoclosure () -> URL, homeDirectory: @autoclosure () -> URL
     ) throws(ConfigurationError) -> (token: Secret, source: AuthTokenSource) {
         if let explicit {
-            guard !explicit.isBlank else { throw ConfigurationError("The auth token given is empty: pass a Sentry auth token.") }
+            guard !explicit.isBlank else { throw ConfigurationError(.emptyToken, "The auth token given is empty: pass a Sentry auth token.") }
             return (explicit, .explicit)
         }
         if let value = environment["SENTRY_AUTH_TOKEN"] {
             guard !value.allSatisfy(\.isWhitespace) else {
-                throw ConfigurationError("SENTRY_AUTH_TOKEN is set but empty: set it to a Sentry auth token, or unset it.")
+                throw ConfigurationError(.emptyToken, "SENTRY_AUTH_TOKEN is set but empty: set it to a Sentry auth token, or unset it.")
             }
             return (Secret(value.trimmed), .environment)
         }
         if let contents = try? String(contentsOf: currentDirectory().appendingPathComponent(".env"), encoding: .utf8),
            let value = DotEnv.parse(contents)["SENTRY_AUTH_TOKEN"] {
             guard !value.isEmpty else {
-                throw ConfigurationError("SENTRY_AUTH_TOKEN in .env is empty: set it to a Sentry auth token.")
+                throw ConfigurationError(.emptyToken, "SENTRY_AUTH_TOKEN in .env is empty: set it to a Sentry auth token.")
             }
             return (Secret(value), .dotEnv)
         }
@@ -46,7 +46,7 @@ public enum AuthTokenSource: String, Sendable, Equatable {
             return (Secret(value), .sentryCLIRC)
         }
         throw ConfigurationError(
-            "No Sentry auth token: set SENTRY_AUTH_TOKEN (in the environment or a .env file), pass one explicitly, or log in with sentry-cli. Create a token at https://sentry.io/settings/account/api/auth-tokens/."
+            .missingToken, "No Sentry auth token: set SENTRY_AUTH_TOKEN (in the environment or a .env file), pass one explicitly, or log in with sentry-cli. Create a token at https://sentry.io/settings/account/api/auth-tokens/."
         )
     }
 }

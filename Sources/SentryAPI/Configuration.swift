@@ -111,7 +111,7 @@ public enum SentryRegion: String, Sendable, CaseIterable {
         guard let url = URL(string: String(trimmed)), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty, url.query == nil
         else {
-            throw ConfigurationError("\(source) is not a usable URL (\"\(trimmed)\"): give the address of a Sentry server, such as https://sentry.example.com.")
+            throw ConfigurationError(.invalidURL, "\(source) is not a usable URL (\"\(trimmed)\"): give the address of a Sentry server, such as https://sentry.example.com.")
         }
         // `https://sentry.example.com/api/0/` is accepted too; the client adds `/api/0` itself.
         var path = url.path
@@ -126,7 +126,23 @@ public enum SentryRegion: String, Sendable, CaseIterable {
 
 /// Something is missing or wrong in the configuration; nothing was sent.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What is wrong, for callers that branch on it.
+    public enum Kind: Sendable, Hashable {
+        /// No auth token was found anywhere it is looked for.
+        case missingToken
+        /// An auth token was given or set, but empty.
+        case emptyToken
+        /// A server address is not a usable URL.
+        case invalidURL
+    }
+
+    /// What is wrong.
+    public var kind: Kind
     public var description: String
-    /// An error with its sentence.
-    public init(_ description: String) { self.description = description }
+
+    /// An error of `kind` with its sentence.
+    public init(_ kind: Kind, _ description: String) {
+        self.kind = kind
+        self.description = description
+    }
 }

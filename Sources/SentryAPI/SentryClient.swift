@@ -83,7 +83,7 @@ public final class SentryClient: Sendable {
 
     /// Sends an operation and returns its success response.
     public func send<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> Operation.Response {
-        try decode(Operation.self, from: try await perform(try makeRequest(operation), endpoint: Operation.endpoint))
+        try Self.decode(Operation.self, from: try await perform(try makeRequest(operation), endpoint: Operation.endpoint))
     }
 
     /// Sends an operation that fetches a page of a list (for `items`), asking for a compressed
@@ -92,7 +92,7 @@ public final class SentryClient: Sendable {
         var request = try makeRequest(operation)
         request.acceptsCompression = true
         let response = try await perform(request, endpoint: Operation.endpoint)
-        return (try decode(Operation.self, from: response), response.headers)
+        return (try Self.decode(Operation.self, from: response), response.headers)
     }
 
     /// Sends a request until it succeeds (a 2xx response), fails for good, or the retry budget
@@ -189,10 +189,12 @@ public final class SentryClient: Sendable {
         return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
     }
 
-    private func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
+    /// The response's body as the operation's `Response`, or a `.decoding` error that says
+    /// where in the JSON the answer went wrong (never what it held).
+    static func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
         if Operation.Response.self == NoBody.self, let empty = NoBody() as? Operation.Response { return empty }
         do {
-            return try JSONReader.decode(Operation.Response.self, from: response.body)
+            return try JSONDecoder().decode(Operation.Response.self, from: response.body)
         } catch let error as DecodingError {
             throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status,
                               jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))

@@ -98,7 +98,7 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
 extension SentryError {
     /// The error for an error status, from Sentry's body when it has one.
     static func from(status: Int, body: Data, operationID: String, requiredScopes: [String]) -> SentryError {
-        let parsed = try? JSONReader.decode(ErrorResponse.self, from: body)
+        let parsed = try? JSONDecoder().decode(ErrorResponse.self, from: body)
         var detail: String?
         if case .string(let text)? = parsed?["detail"] { detail = text }
         if case .errorValueMap(let map)? = parsed?["detail"], case .string(let text)? = map["message"] { detail = text }

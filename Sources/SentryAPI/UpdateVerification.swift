@@ -19,14 +19,10 @@ extension UpdateProjectKeyRequest {
         }
         if let browserSdkVersion, key.browserSdkVersion != browserSdkVersion { ignored.append("browserSdkVersion") }
         if let options = dynamicSdkLoaderOptions {
-            let now = key.dynamicSdkLoaderOptions
-            let pairs: [(String, Bool?, Bool?)] = [
-                ("hasReplay", options.hasReplay, now?.hasReplay), ("hasPerformance", options.hasPerformance, now?.hasPerformance),
-                ("hasDebug", options.hasDebug, now?.hasDebug), ("hasFeedback", options.hasFeedback, now?.hasFeedback),
-                ("hasLogsAndMetrics", options.hasLogsAndMetrics, now?.hasLogsAndMetrics),
-            ]
-            for (name, wanted, got) in pairs where wanted != nil && wanted != got {
-                ignored.append("dynamicSdkLoaderOptions.\(name)")
+            let now = key.dynamicSdkLoaderOptions ?? DynamicSDKLoaderOptions()
+            for field in DynamicSDKLoaderOptions.fields {
+                guard let path = field.keyPath as? KeyPath<DynamicSDKLoaderOptions, Bool?>, let wanted = options[keyPath: path] else { continue }
+                if now[keyPath: path] != wanted { ignored.append("dynamicSdkLoaderOptions.\(field.name)") }
             }
         }
         return ignored

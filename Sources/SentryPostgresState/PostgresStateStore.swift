@@ -27,132 +27,9 @@ import Synchronization
 /// Or register the `postgres://` scheme once and let stacks pick `SENTRY_SDK_STATE_URL` up:
 /// ``register()``.
 public final class PostgresStateStore: StateStore, CustomStringConvertible {
-    /// Where the database is and how to reach it.
-    public struct Configuration: Sendable {
-        /// The server's host name or IP address.
-        public var host: String
-        /// The server's port; 5432 by default.
-        public var port: Int
-        /// The user to connect as.
-        public var username: String
-        /// The user's password, if the server asks for one.
-        public var password: Secret?
-        /// The database; the user's name when `nil`.
-        public var database: String?
-        /// The schema the state table lives in (created when missing); `public` by default.
-        public var schema: String
-        /// TLS, passed to postgres-nio as it is; `.disable` by default.
-        public var tls: PostgresConnection.Configuration.TLS
-        /// Time allowed to establish a connection.
-        public var connectTimeout: Duration
-        /// Time allowed for one read or write of state; past it, the connection counts as lost.
-        public var queryTimeout: Duration
-
-        /// A configuration from its parts.
-        ///
-        /// - Throws: a `StateError` when `schema` is not a plain lowercase SQL name.
-        public init(host: String, port: Int = 5432, username: String, password: Secret? = nil, database: String? = nil,
-                    schema: String = "public", tls: PostgresConnection.Configuration.TLS = .disable,
-                    connectTimeout: Duration = .seconds(10), queryTimeout: Duration = .seconds(30)) throws(StateError) {
-            guard Self.isPlainName(schema) else {
-                throw StateError("The state schema \"\(schema)\" is not allowed: use lowercase letters, digits and underscores, starting with a letter or underscore, at most 63 characters.")
-            }
-            self.host = host
-            self.port = port
-            self.username = username
-            self.password = password
-            self.database = database
-            self.schema = schema
-            self.tls = tls
-            self.connectTimeout = connectTimeout
-            self.queryTimeout = queryTimeout
-        }
-
-        /// A configuration from a URL in libpq's form,
-        /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=require&schema=NAME`.
-        ///
-        /// Query parameters: `sslmode` (`disable`, `prefer`, `require`: encrypted, certificate
-        /// not checked; `verify-ca`; `verify-full`: certificate and host name checked),
-        /// `sslrootcert` (a PEM file of trusted roots), `schema`, `connect_timeout` and
-        /// `query_timeout` (seconds).
-        /// Any other parameter is an error, so that a misspelt one is not silently ignored.
-        ///
-        /// - Throws: a `StateError` naming the part of the URL that is wrong; never the password.
-        public init(url: String) throws(StateError) {
-            guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-                  ["postgres", "postgresql"].contains(scheme) else {
-                throw StateError("The state URL is not a PostgreSQL URL: it must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE.")
-            }
-            guard let host = components.host, !host.isEmpty else {
-                throw StateError("The state URL names no host: it must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE.")
-            }
-            guard let user = components.user, !user.isEmpty else {
-                throw StateError("The state URL names no user: it must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE.")
-            }
-            let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-            var mode = "disable"
-            var rootCertificate: String?
-            var schema = "public"
-            var timeout = Duration.seconds(10)
-            var queryTimeout = Duration.seconds(30)
-            for item in components.queryItems ?? [] {
-                let value = item.value ?? ""
-                switch item.name {
-                case "sslmode": mode = value
-                case "sslrootcert": rootCertificate = value
-                case "schema": schema = value
-                case "connect_timeout", "query_timeout":
-                    guard let seconds = Int(value), seconds > 0 else {
-                        throw StateError("The state URL's \(item.name) must be a positive number of seconds (got \"\(value)\").")
-                    }
-                    if item.name == "connect_timeout" { timeout = .seconds(seconds) } else { queryTimeout = .seconds(seconds) }
-                default:
-                    throw StateError("The state URL has a parameter this store does not know: \"\(item.name)\" (known: sslmode, sslrootcert, schema, connect_timeout, query_timeout).")
-                }
-            }
-            try self.init(host: host, port: components.port ?? 5432, username: user, password: components.password.map { Secret($0) },
-                          database: path.isEmpty ? nil : path, schema: schema,
-                          tls: Self.tls(mode: mode, rootCertificate: rootCertificate), connectTimeout: timeout, queryTimeout: queryTimeout)
-        }
-
-        /// libpq's `sslmode` values, mapped onto postgres-nio's TLS settings.
-        static func tls(mode: String, rootCertificate: String?) throws(StateError) -> PostgresConnection.Configuration.TLS {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if let rootCertificate { tls.trustRoots = .file(rootCertificate) }
-            do {
-                switch mode {
-                case "disable": return .disable
-                case "allow", "prefer":
-                    tls.certificateVerification = .none
-                    return .prefer(try NIOSSLContext(configuration: tls))
-                case "require":
-                    tls.certificateVerification = .none
-                    return .require(try NIOSSLContext(configuration: tls))
-                case "verify-ca":
-                    tls.certificateVerification = .noHostnameVerification
-                    return .require(try NIOSSLContext(configuration: tls))
-                case "verify-full":
-                    return .require(try NIOSSLContext(configuration: tls))
-                default:
-                    throw StateError("The state URL's sslmode must be disable, prefer, require, verify-ca or verify-full (got \"\(mode)\").")
-                }
-            } catch let error as StateError {
-                throw error
-            } catch {
-                throw StateError("TLS for the state database cannot be set up (sslmode \(mode)): \(error).")
-            }
-        }
-
-        static func isPlainName(_ name: String) -> Bool {
-            guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 63 else { return false }
-            let lower = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz_")
-            return lower.contains(first) && name.unicodeScalars.allSatisfy { lower.contains($0) || ("0"..."9").contains($0) }
-        }
-    }
-
     /// How the store connects.
     public let configuration: Configuration
-    private let logger: Logger
+    let logger: Logger
     /// The lock connection of each stack this process holds, by `app/stage`.
     private let held = Mutex<[String: PostgresConnection]>([:])
     private let migrated = Mutex(false)
@@ -199,7 +76,7 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
                 do {
                     records.append(try decoder.decode(ResourceRecord.self, from: Data(body.utf8)))
                 } catch {
-                    throw StateError("The state row \(app)/\(stage)/\(id) in \(table) is unreadable (\(error)); restore it from a backup or delete the row to let the next run adopt the resource.")
+                    throw StateError(.unreadable, "The state row \(app)/\(stage)/\(id) in \(table) is unreadable (\(error)); restore it from a backup or delete the row to let the next run adopt the resource.")
                 }
             }
             return records.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
@@ -265,7 +142,7 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
     private func withConnection<Result: Sendable>(app: String, stage: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         if let connection = held.withLock({ $0[Self.stackKey(app, stage)] }) {
             let lost = { (reason: String) in
-                StateError("The connection to the state database was lost during the run of \(app)/\(stage), and the stack's lock with it (\(reason)). Nothing stored is lost: run again, and the next run picks up from the server.")
+                StateError(.unavailable, "The connection to the state database was lost during the run of \(app)/\(stage), and the stack's lock with it (\(reason)). Nothing stored is lost: run again, and the next run picks up from the server.")
             }
             // postgres-nio 1.33 leaves a query on a connection the server closed waiting
             // forever, so a closed connection is caught before it is used.
@@ -302,7 +179,7 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
         do {
             connection = try await PostgresConnection.connect(configuration: postgres, id: Self.connectionIDs.add(1, ordering: .relaxed).newValue, logger: logger)
         } catch {
-            throw StateError("Cannot connect to the state database (\(description)): \(Self.reason(error)). Check SENTRY_SDK_STATE_URL or the store's configuration.")
+            throw StateError(.unavailable, "Cannot connect to the state database (\(description)): \(Self.reason(error)). Check SENTRY_SDK_STATE_URL or the store's configuration.")
         }
         if !migrated.withLock({ $0 }) {
             do {
@@ -328,80 +205,6 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
                 """, logger: logger)
         }
         try? await lock.connection.close()
-    }
-
-    // MARK: Schema
-
-    /// The table's migrations, in order; the schema version is how many have run. Never edit
-    /// one that has shipped: add the next.
-    static let migrations: [String] = [
-        // 1: one row per resource (kind 'resource'), per held lock (kind 'lock', the holder)
-        // and one for the schema version (kind 'schema').
-        """
-        CREATE TABLE {table} (
-            app text NOT NULL,
-            stage text NOT NULL,
-            kind text NOT NULL,
-            id text NOT NULL,
-            position integer NOT NULL DEFAULT 0,
-            body jsonb NOT NULL,
-            updated_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (app, stage, kind, id)
-        )
-        """,
-    ]
-
-    /// Creates or migrates the table, in one transaction, under a lock that keeps two
-    /// processes from migrating at once.
-    func migrate(_ connection: PostgresConnection) async throws {
-        // The common case in one round trip: the table is there, at this version.
-        if let version = try? await first(Self.versionQuery(table), on: connection, as: Int.self), version == Self.migrations.count { return }
-        let schema = configuration.schema
-        try await connection.query("BEGIN", logger: logger)
-        do {
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey(schema: schema, app: "", stage: "")))", logger: logger)
-            // Created only when missing: CREATE SCHEMA IF NOT EXISTS needs a privilege even when it exists.
-            let schemaExists = try await first("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(schema))", on: connection, as: Bool.self) == true
-            if !schemaExists { try await connection.query("CREATE SCHEMA \(unescaped: "\"\(schema)\"")", logger: logger) }
-            let tableExists = try await first("SELECT to_regclass(\(table)) IS NOT NULL", on: connection, as: Bool.self) == true
-            var version = 0
-            if tableExists {
-                version = try await first(Self.versionQuery(table), on: connection, as: Int.self) ?? 0
-            }
-            guard version <= Self.migrations.count else {
-                throw StateError("The state table \(table) is at schema version \(version), newer than this sentry-sdk knows (\(Self.migrations.count)); upgrade sentry-sdk.")
-            }
-            if version < Self.migrations.count {
-                for migration in Self.migrations[version...] {
-                    try await connection.query(PostgresQuery(unsafeSQL: migration.replacingOccurrences(of: "{table}", with: table)), logger: logger)
-                }
-                try await upsert(app: "", stage: "", kind: "schema", id: "", body: "{\"version\": \(Self.migrations.count)}", on: connection)
-                logger.info("State table \(table) migrated from schema version \(version) to \(Self.migrations.count).")
-            }
-            try await connection.query("COMMIT", logger: logger)
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
-        }
-    }
-
-    /// The schema version the table is at (0 when there is no table yet).
-    public func schemaVersion() async throws -> Int {
-        let connection = try await connect()
-        let version = try? await first(Self.versionQuery(table), on: connection, as: Int.self)
-        try? await connection.close()
-        return version ?? 0
-    }
-
-    static func versionQuery(_ table: String) -> PostgresQuery {
-        "SELECT (body->>'version')::integer FROM \(unescaped: table) WHERE app = '' AND stage = '' AND kind = 'schema' AND id = ''"
-    }
-
-    /// The first column of the first row, if there is one and it is not NULL.
-    func first<Value: PostgresDecodable & Sendable>(_ query: PostgresQuery, on connection: PostgresConnection, as _: Value.Type) async throws -> Value? where Value._DecodableType == Value {
-        let rows = try await connection.query(query, logger: logger)
-        for try await row in rows { return try row.decode(Value?.self) }
-        return nil
     }
 
     // MARK: Helpers
@@ -463,29 +266,6 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
 
     static func stateError(_ error: any Error, doing what: String) -> StateError {
         if let error = error as? StateError { return error }
-        return StateError("The state database failed while \(what): \(reason(error)).")
-    }
-}
-
-/// A held advisory lock, on the connection it was taken on.
-final class PostgresStateLock: StateLock {
-    let store: PostgresStateStore
-    let connection: PostgresConnection
-    let app: String
-    let stage: String
-    let key: Int64
-    private let released = Mutex(false)
-
-    init(store: PostgresStateStore, connection: PostgresConnection, app: String, stage: String, key: Int64) {
-        self.store = store
-        self.connection = connection
-        self.app = app
-        self.stage = stage
-        self.key = key
-    }
-
-    func release() async {
-        guard released.withLock({ done in defer { done = true }; return !done }) else { return }
-        await store.release(self)
+        return StateError(.unavailable, "The state database failed while \(what): \(reason(error)).")
     }
 }

@@ -158,7 +158,7 @@ struct Reconciler {
         let asked = UpdateProjectKeyRequest(name: props.name, rateLimit: props.rateLimit.map { .value($0) } ?? .null)
         let ignored = asked.fieldsNotApplied(in: key)
         guard ignored.isEmpty else {
-            throw StateError("The server created \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support \(ignored.count == 1 ? "it" : "them").")
+            throw StateError(.notApplied, "The server created \(props.id) but did not apply \(ignored.joined(separator: ", ")); it may not support \(ignored.count == 1 ? "it" : "them").")
         }
     }
 

@@ -91,7 +91,8 @@ public struct ClientKey: Sendable {
     ) async throws {
         let problems = ClientKeyRules.problems(
             organization: organization, project: project, name: name,
-            rateLimitWindow: rateLimit?.window, rateLimitCount: rateLimit?.count, useCase: useCase
+            rateLimitWindow: rateLimit?.window, rateLimitCount: rateLimit?.count, useCase: useCase,
+            browserSdkVersion: browserSdkVersion
         )
         if let first = problems.first {
             throw problems.count == 1 ? first : InvalidProp(field: first.field, rule: first.rule + "; also " + problems.dropFirst().map(\.description).joined(separator: " "))
@@ -128,10 +129,10 @@ public struct ClientKey: Sendable {
     /// `<app>-<stage>-<id>`, shortened to Sentry's 64 characters when needed.
     static func defaultName(app: String, stage: String, id: String) -> String {
         let full = "\(app)-\(stage)-\(id)"
-        guard full.count > ClientKeyRules.maximumNameLength else { return full }
+        guard let limit = ClientKeyRules.maximumNameLength, full.count > limit else { return full }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in full.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return String(full.prefix(ClientKeyRules.maximumNameLength - 9)) + "-" + String(String(hash, radix: 16).prefix(8))
+        return String(full.prefix(limit - 9)) + "-" + String(String(hash, radix: 16).prefix(8))
     }
 
     /// The declared props, as the reconciler compares them.

@@ -4,7 +4,7 @@ import SentryAPI
 public struct InvalidProp: Error, Sendable, Hashable, CustomStringConvertible {
     /// The prop, as the user wrote it (`rateLimit.window`).
     public var field: String
-    /// The rule it breaks, as a sentence fragment (`must be between 0 and 86400`).
+    /// The rule it breaks, as a sentence fragment (`must be at most 86400`).
     public var rule: String
 
     /// An error naming the field and the rule it breaks.
@@ -17,17 +17,15 @@ public struct InvalidProp: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Sentry's limits on client keys, checked on the client so that bad input never costs a
-/// request (the server enforces the same rules, see `Spec/sentry.yaml`).
+/// request. The limits are the spec's (`Spec/sentry.yaml`), through the generated models' rules.
 public enum ClientKeyRules {
     /// The longest name Sentry accepts.
-    public static let maximumNameLength = 64
-    /// The rate-limit windows Sentry accepts, in seconds (up to one day).
-    public static let rateLimitWindowRange = 0...86_400
+    public static var maximumNameLength: Int? { CreateProjectKeyRequest.rules["name"]?.maxLength }
 
     /// Checks the props a client key is declared with; returns every problem, in prop order.
     public static func problems(
         organization: String, project: String, name: String?, rateLimitWindow: Int?, rateLimitCount: Int?,
-        useCase: UseCase? = nil
+        useCase: UseCase? = nil, browserSdkVersion: BrowserSDKVersion? = nil
     ) -> [InvalidProp] {
         var problems: [InvalidProp] = []
         if organization.allSatisfy(\.isWhitespace) {
@@ -35,9 +33,6 @@ public enum ClientKeyRules {
         }
         if project.allSatisfy(\.isWhitespace) {
             problems.append(InvalidProp(field: "project", rule: "must not be empty"))
-        }
-        if let name, name.count > maximumNameLength {
-            problems.append(InvalidProp(field: "name", rule: "must be at most \(maximumNameLength) characters (it has \(name.count))"))
         }
         switch (rateLimitWindow, rateLimitCount) {
         case (_?, nil):
@@ -47,24 +42,32 @@ public enum ClientKeyRules {
         default:
             break
         }
-        if let window = rateLimitWindow, !rateLimitWindowRange.contains(window) {
-            problems.append(InvalidProp(field: "rateLimit.window", rule: "must be between 0 and 86400 seconds (it is \(window))"))
-        }
-        if let count = rateLimitCount, count < 0 {
-            problems.append(InvalidProp(field: "rateLimit.count", rule: "must not be negative (it is \(count))"))
-        }
-        if let useCase, !knownUseCases.contains(useCase) {
-            problems.append(InvalidProp(field: "useCase", rule: "must be one of \(knownUseCases.map(\.rawValue).joined(separator: ", ")) (it is \"\(useCase.rawValue)\")"))
-        }
+        // The spec's rules, on the request a create would send; a rate-limit number left out is
+        // reported above, not checked as a zero.
+        let limit = RateLimit(window: rateLimitWindow ?? 0, count: rateLimitCount ?? 0)
+        let request = CreateProjectKeyRequest(name: name, rateLimit: limit, useCase: useCase)
+        problems += request.validate().filter { violation in
+            switch violation.field {
+            case "rateLimit.window": rateLimitWindow != nil
+            case "rateLimit.count": rateLimitCount != nil
+            default: true
+            }
+        }.map(InvalidProp.init)
+        problems += UpdateProjectKeyRequest(browserSdkVersion: browserSdkVersion).validate().map(InvalidProp.init)
         return problems
     }
 
     /// The JavaScript loader's options, by the name Sentry gives each.
-    public static var loaderOptions: [(name: String, keyPath: WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {[
-        ("hasReplay", \.hasReplay), ("hasPerformance", \.hasPerformance), ("hasDebug", \.hasDebug),
-        ("hasFeedback", \.hasFeedback), ("hasLogsAndMetrics", \.hasLogsAndMetrics),
-    ]}
+    public static var loaderOptions: [(name: String, keyPath: WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {
+        DynamicSDKLoaderOptions.fields.compactMap { field in
+            (field.keyPath as? WritableKeyPath<DynamicSDKLoaderOptions, Bool?>).map { (field.name, $0) }
+        }
+    }
+}
 
-    /// The use cases Sentry's server accepts.
-    public static let knownUseCases: [UseCase] = [.user, .profiling, .escalatingIssues, .tempest, .demo]
+extension InvalidProp {
+    /// The problem a broken rule of the spec is.
+    public init(_ violation: RuleViolation) {
+        self.init(field: violation.field, rule: "\(violation.rule)\(violation.actual.map { " (\($0))" } ?? "")")
+    }
 }

@@ -55,7 +55,7 @@ public struct FileStateStore: StateStore {
             do {
                 records.append(try JSONDecoder().decode(ResourceRecord.self, from: Data(contentsOf: url)))
             } catch {
-                throw StateError("The state file \(url.path) is unreadable (\(error)); restore it from a backup or delete it to let the next run adopt the resource.")
+                throw StateError(.unreadable, "The state file \(url.path) is unreadable (\(error)); restore it from a backup or delete it to let the next run adopt the resource.")
             }
         }
         return records.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
@@ -85,7 +85,7 @@ public struct FileStateStore: StateStore {
         try Self.makePrivateDirectory(directory)
         let path = directory.appendingPathComponent(".lock").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StateError("Cannot open the lock file \(path): \(String(cString: strerror(errno))).") }
+        guard descriptor >= 0 else { throw StateError(.unavailable, "Cannot open the lock file \(path): \(String(cString: strerror(errno))).") }
         let deadline = ContinuousClock.now + timeout
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
@@ -117,12 +117,12 @@ public struct FileStateStore: StateStore {
     static func writeAtomically(_ data: Data, to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw StateError("Cannot write \(temporary.path).")
+            throw StateError(.unavailable, "Cannot write \(temporary.path).")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw StateError("Cannot replace \(url.path): \(reason).")
+            throw StateError(.unavailable, "Cannot replace \(url.path): \(reason).")
         }
     }
 }

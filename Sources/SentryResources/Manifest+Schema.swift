@@ -24,8 +24,26 @@ extension Manifest {
             return .object(value)
         }
         let text: JSONValue = .string("string")
+        /// The spec's rules on a field, as JSON Schema keywords.
+        func keywords(_ rules: [Rule]?) -> [String: JSONValue] {
+            var keywords: [String: JSONValue] = [:]
+            for rule in rules ?? [] {
+                switch rule {
+                case .maxLength(let count): keywords["maxLength"] = .integer(count)
+                case .minLength(let count): keywords["minLength"] = .integer(count)
+                case .minimum(let number): keywords["minimum"] = .integer(number)
+                case .maximum(let number): keywords["maximum"] = .integer(number)
+                case .pattern(let expression): keywords["pattern"] = .string(expression)
+                case .oneOf(let values): keywords["enum"] = .array(values.map(JSONValue.string))
+                }
+            }
+            return keywords
+        }
+        func known<Value: OpenEnum>(_: Value.Type) -> [String: JSONValue] {
+            ["enum": .array(Value.knownValues.map { .string($0.rawValue) })]
+        }
         let keyProperties: [String: JSONValue] = [
-            "name": described("name", ["type": text, "maxLength": .integer(ClientKeyRules.maximumNameLength)]),
+            "name": described("name", keywords(CreateProjectKeyRequest.rules["name"]).merging(["type": text]) { $1 }),
             "project": described("project", ["type": text, "minLength": .integer(1)]),
             "organization": described("organization", ["type": text, "minLength": .integer(1)]),
             "rateLimit": described("rateLimit", [
@@ -33,17 +51,16 @@ extension Manifest {
                 "additionalProperties": .bool(false),
                 "required": .array([.string("window"), .string("count")]),
                 "properties": .object([
-                    "window": .object(["type": .string("integer"), "description": .string("The window, in seconds."),
-                                       "minimum": .integer(ClientKeyRules.rateLimitWindowRange.lowerBound),
-                                       "maximum": .integer(ClientKeyRules.rateLimitWindowRange.upperBound)]),
-                    "count": .object(["type": .string("integer"), "description": .string("Events allowed per window."),
-                                      "minimum": .integer(0)]),
+                    "window": .object(keywords(RateLimit.rules["window"]).merging(
+                        ["type": .string("integer"), "description": .string("The window, in seconds.")]) { $1 }),
+                    "count": .object(keywords(RateLimit.rules["count"]).merging(
+                        ["type": .string("integer"), "description": .string("Events allowed per window.")]) { $1 }),
                 ]),
             ]),
-            "useCase": described("useCase", ["enum": .array(ClientKeyRules.knownUseCases.map { .string($0.rawValue) })]),
+            "useCase": described("useCase", known(UseCase.self)),
             "adopt": described("adopt", ["type": .string("boolean")]),
             "isActive": described("isActive", ["type": .string("boolean")]),
-            "browserSdkVersion": described("browserSdkVersion", ["type": text]),
+            "browserSdkVersion": described("browserSdkVersion", known(BrowserSDKVersion.self)),
             "dynamicSdkLoaderOptions": described("dynamicSdkLoaderOptions", [
                 "type": .array([.string("object"), .string("null")]),
                 "additionalProperties": .bool(false),

@@ -142,7 +142,7 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         public var column: Int?
         /// The field, as a path (`keys.web.rateLimit.window`).
         public var field: String?
-        /// What is wrong, as a rule (`must be between 0 and 86400 seconds (it is 90000)`).
+        /// What is wrong, as a rule (`must be at most 86400 (it is 90000)`).
         public var rule: String
 
         /// A problem at a place.
@@ -320,7 +320,7 @@ struct ManifestReader {
         // the right types.
         let rules = problems.count > countBefore ? [] : ClientKeyRules.problems(
             organization: organization ?? "-", project: project ?? "-", name: name,
-            rateLimitWindow: window, rateLimitCount: count, useCase: useCase)
+            rateLimitWindow: window, rateLimitCount: count, useCase: useCase, browserSdkVersion: version)
         for rule in rules {
             let (node, field) = place(of: rule.field, in: fields, limit: fields["rateLimit"], body: body)
             problem(node, "\(path).\(field)", rule.rule)

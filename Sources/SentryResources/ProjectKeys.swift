@@ -92,7 +92,7 @@ enum KeyAdoption {
     static func match(named name: String, in keys: [ProjectKey], organization: String, project: String) throws -> ProjectKey? {
         let named = keys.filter { $0.name == name }
         if named.count > 1 {
-            throw StateError("Cannot adopt \"\(name)\": \(named.count) keys in \(organization)/\(project) have that name (\(named.map(\.id).joined(separator: ", "))); give the key a unique name or delete the extra ones.")
+            throw StateError(.ambiguous, "Cannot adopt \"\(name)\": \(named.count) keys in \(organization)/\(project) have that name (\(named.map(\.id).joined(separator: ", "))); give the key a unique name or delete the extra ones.")
         }
         return named.first
     }
@@ -116,7 +116,7 @@ extension SentryClient {
             case 0: return try await send(operation)
             case 1: return found[0]
             default:
-                throw StateError("After a create whose answer was lost, \(found.count) keys \(candidates) exist in \(operation.organizationIdOrSlug)/\(operation.projectIdOrSlug) (\(found.map(\.id).joined(separator: ", "))); one of them may be the one just created: nothing was sent again.")
+                throw StateError(.ambiguous, "After a create whose answer was lost, \(found.count) keys \(candidates) exist in \(operation.organizationIdOrSlug)/\(operation.projectIdOrSlug) (\(found.map(\.id).joined(separator: ", "))); one of them may be the one just created: nothing was sent again.")
             }
         }
     }
@@ -128,7 +128,7 @@ extension SentryClient {
         let updated = try await send(Operations.UpdateProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, keyId: id, body: update))
         let ignored = update.fieldsNotApplied(in: updated)
         guard ignored.isEmpty else {
-            throw StateError("The server accepted the update of \(what) but did not apply \(ignored.joined(separator: ", ")); it may not support changing \(ignored.count == 1 ? "it" : "them").")
+            throw StateError(.notApplied, "The server accepted the update of \(what) but did not apply \(ignored.joined(separator: ", ")); it may not support changing \(ignored.count == 1 ? "it" : "them").")
         }
         return updated
     }

@@ -30,10 +30,30 @@ public struct SealedSecret: Codable, Sendable, Equatable {
 
 /// Why a secret could not be sealed or opened.
 public struct SecretSealerError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
+    /// Why, for callers that branch on it.
+    public enum Kind: Sendable, Hashable {
+        /// The password differs from the one the secrets were sealed with.
+        case wrongPassword
+        /// The password is empty.
+        case emptyPassword
+        /// The scrypt parameters are not usable.
+        case invalidParameters
+        /// The stored secret is not in a format this version can open.
+        case unknownFormat
+        /// The cryptography failed (deriving the key, sealing).
+        case cryptographyFailed
+    }
 
-    static let wrongPassword = SecretSealerError("The password does not open the stored secrets: it differs from the one they were sealed with (SENTRY_SDK_PASSWORD or the stack's password).")
+    /// Why.
+    public var kind: Kind
+    public var description: String
+
+    init(_ kind: Kind, _ description: String) {
+        self.kind = kind
+        self.description = description
+    }
+
+    static let wrongPassword = SecretSealerError(.wrongPassword, "The password does not open the stored secrets: it differs from the one they were sealed with (SENTRY_SDK_PASSWORD or the stack's password).")
 }
 
 /// Seals and opens secrets with one password. Deriving a key costs on purpose (about 0.1 s
@@ -53,8 +73,8 @@ public final class SecretSealer: Sendable {
     ///   - password: the password keys are derived from; must not be empty.
     ///   - rounds: scrypt's N, a power of two (2^15 by default; tests may use less).
     public init(password: Secret, rounds: Int = 1 << 15) throws(SecretSealerError) {
-        guard !password.isBlank else { throw SecretSealerError("The password for sealing secrets is empty: set \(Self.environmentVariable) to a non-empty value.") }
-        guard rounds >= 2, rounds & (rounds - 1) == 0 else { throw SecretSealerError("scrypt rounds must be a power of two (got \(rounds)).") }
+        guard !password.isBlank else { throw SecretSealerError(.emptyPassword, "The password for sealing secrets is empty: set \(Self.environmentVariable) to a non-empty value.") }
+        guard rounds >= 2, rounds & (rounds - 1) == 0 else { throw SecretSealerError(.invalidParameters, "scrypt rounds must be a power of two (got \(rounds)).") }
         self.password = password
         self.rounds = rounds
         var generator = SystemRandomNumberGenerator()
@@ -73,7 +93,7 @@ public final class SecretSealer: Sendable {
         let key = try key(salt: salt, rounds: rounds, blockSize: 8, parallelism: 1)
         do {
             let box = try AES.GCM.seal(Data(secret.revealed.utf8), using: key)
-            guard let combined = box.combined else { throw SecretSealerError("AES-GCM produced no sealed box.") }
+            guard let combined = box.combined else { throw SecretSealerError(.cryptographyFailed, "AES-GCM produced no sealed box.") }
             return SealedSecret(
                 algorithm: SealedSecret.currentAlgorithm, salt: salt.base64EncodedString(),
                 rounds: rounds, blockSize: 8, parallelism: 1, box: combined.base64EncodedString()
@@ -81,7 +101,7 @@ public final class SecretSealer: Sendable {
         } catch let error as SecretSealerError {
             throw error
         } catch {
-            throw SecretSealerError("Sealing a secret failed: \(error).")
+            throw SecretSealerError(.cryptographyFailed, "Sealing a secret failed: \(error).")
         }
     }
 
@@ -89,7 +109,7 @@ public final class SecretSealer: Sendable {
     public func open(_ sealed: SealedSecret) throws(SecretSealerError) -> Secret {
         guard sealed.algorithm == SealedSecret.currentAlgorithm,
               let salt = Data(base64Encoded: sealed.salt), let combined = Data(base64Encoded: sealed.box)
-        else { throw SecretSealerError("A stored secret is not in a format this version can open (\(sealed.algorithm)).") }
+        else { throw SecretSealerError(.unknownFormat, "A stored secret is not in a format this version can open (\(sealed.algorithm)).") }
         let key = try key(salt: salt, rounds: sealed.rounds, blockSize: sealed.blockSize, parallelism: sealed.parallelism)
         let plain: Data
         do {
@@ -111,7 +131,7 @@ public final class SecretSealer: Sendable {
                 rounds: rounds, blockSize: blockSize, parallelism: parallelism
             )
         } catch {
-            throw SecretSealerError("Deriving the key from the password failed: \(error).")
+            throw SecretSealerError(.cryptographyFailed, "Deriving the key from the password failed: \(error).")
         }
         keys.withLock { $0[salt] = derived }
         return derived

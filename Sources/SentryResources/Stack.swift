@@ -296,7 +296,7 @@ public actor Stack {
             }
         }
         if !failures.isEmpty {
-            throw StateError("Some resources could not be deleted and stay in state: \(failures.joined(separator: "; "))")
+            throw StateError(.incomplete, "Some resources could not be deleted and stay in state: \(failures.joined(separator: "; "))")
         }
     }
 

@@ -50,7 +50,7 @@ public enum StateMigration {
         let records = try await source.records(app: app, stage: stage)
         let existing = try await destination.records(app: app, stage: stage)
         if !existing.isEmpty && existing != records && !replace {
-            throw StateError("The destination already has state for \(app)/\(stage) (\(existing.count) resources); nothing was copied. Pass replace (--replace) to overwrite it.")
+            throw StateError(.conflict, "The destination already has state for \(app)/\(stage) (\(existing.count) resources); nothing was copied. Pass replace (--replace) to overwrite it.")
         }
         for record in records { try await destination.write(record, app: app, stage: stage) }
         let copied = Set(records.map(\.id))
@@ -58,7 +58,7 @@ public enum StateMigration {
 
         let written = try await destination.records(app: app, stage: stage)
         guard written == records else {
-            throw StateError("The copy of \(app)/\(stage) differs from its source after writing (\(written.count) of \(records.count) records match); the source is unchanged.")
+            throw StateError(.conflict, "The copy of \(app)/\(stage) differs from its source after writing (\(written.count) of \(records.count) records match); the source is unchanged.")
         }
         return records.count
     }

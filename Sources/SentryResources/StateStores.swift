@@ -48,7 +48,7 @@ public enum StateStores {
             return FileStateStore(root: url, logger: logger)
         }
         guard let opener = openers.withLock({ $0[scheme] }) else {
-            throw StateError("State URLs with the scheme \"\(scheme)\" need a store that is not linked or not registered: for PostgreSQL, add the SentryPostgresState product and call PostgresStateStore.register() at start-up (or pass the stack a store).")
+            throw StateError(.invalidConfiguration, "State URLs with the scheme \"\(scheme)\" need a store that is not linked or not registered: for PostgreSQL, add the SentryPostgresState product and call PostgresStateStore.register() at start-up (or pass the stack a store).")
         }
         return try opener(location, logger)
     }
@@ -64,7 +64,7 @@ public enum StateStores {
         do {
             return try open(url, logger: logger)
         } catch {
-            return UnavailableStateStore(reason: StateError("\(urlVariable) cannot be used: \(error)"))
+            return UnavailableStateStore(reason: StateError(.invalidConfiguration, "\(urlVariable) cannot be used: \(error)"))
         }
     }
 }

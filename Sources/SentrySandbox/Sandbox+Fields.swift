@@ -44,19 +44,26 @@ enum Fields {
         }
     }
 
-    /// A `CharField` with `allow_null`: numbers become text, surrounding blanks are trimmed.
-    static func string(_ value: JSONValue) -> Result<String?, Message> {
+    /// A `CharField` with `allow_null`: numbers become text, surrounding blanks are trimmed; at
+    /// most the spec's `maxLength` among `rules` long.
+    static func string(_ value: JSONValue, rules: [Rule]? = nil) -> Result<String?, Message> {
+        let text: String?
         switch value {
-        case .null: .success(nil)
-        case .string(let text): .success(text.trimmed)
-        case .integer(let number): .success(String(number))
-        case .number(let number): .success(String(number))
-        case .bool, .array, .object: .failure("Not a valid string.")
+        case .null: text = nil
+        case .string(let string): text = string.trimmed
+        case .integer(let number): text = String(number)
+        case .number(let number): text = String(number)
+        case .bool, .array, .object: return .failure("Not a valid string.")
         }
+        if let text, let maxLength = rules?.maxLength, text.count > maxLength {
+            return .failure("Ensure this field has no more than \(maxLength) characters.")
+        }
+        return .success(text)
     }
 
-    /// Sentry's `EmptyIntegerField`: `""` and `null` are no value; numeric text is a number.
-    static func integer(_ value: JSONValue, minimum: Int, maximum: Int? = nil) -> Result<Int?, Message> {
+    /// Sentry's `EmptyIntegerField`: `""` and `null` are no value; numeric text is a number,
+    /// within the spec's `minimum` and `maximum` among `rules`.
+    static func integer(_ value: JSONValue, rules: [Rule]?) -> Result<Int?, Message> {
         let number: Int
         switch value {
         case .null: return .success(nil)
@@ -68,8 +75,8 @@ enum Fields {
         case .number(let parsed) where parsed.rounded() == parsed && abs(parsed) < 1e15: number = Int(parsed)
         default: return .failure("A valid integer is required.")
         }
-        if let maximum, number > maximum { return .failure("Ensure this value is less than or equal to \(maximum).") }
-        if number < minimum { return .failure("Ensure this value is greater than or equal to \(minimum).") }
+        if let maximum = rules?.maximum, number > maximum { return .failure("Ensure this value is less than or equal to \(maximum).") }
+        if let minimum = rules?.minimum, number < minimum { return .failure("Ensure this value is greater than or equal to \(minimum).") }
         return .success(number)
     }
 

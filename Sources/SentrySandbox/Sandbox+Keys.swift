@@ -5,10 +5,10 @@ import Foundation
 #endif
 import SentryModels
 
-/// The client-key operations, with Sentry's rules for each field.
+/// The client-key operations, with Sentry's rules for each field (the spec's, through the
+/// generated models' `rules` and `knownValues`) and its messages.
 extension Sandbox {
-    static let useCases = ["user", "profiling", "escalating_issues", "tempest", "demo"]
-    static let maximumNameLength = 64
+    static let useCases = UseCase.knownValues.map(\.rawValue)
 
     func project(_ route: Route) throws(SandboxError) -> SandboxStore.Project {
         guard let organization = store.organization(route["organization_id_or_slug"]),
@@ -89,9 +89,7 @@ extension Sandbox {
 
         var name: String?
         if let value = body["name"] {
-            switch Fields.string(value) {
-            case .success(let text?) where text.count > Self.maximumNameLength:
-                errors.add("name", "Ensure this field has no more than \(Self.maximumNameLength) characters.")
+            switch Fields.string(value, rules: CreateProjectKeyRequest.rules["name"]) {
             case .success(let text): name = text
             case .failure(let message): errors.add("name", message.text)
             }
@@ -155,9 +153,7 @@ extension Sandbox {
         var key = store.keys[index]
 
         if let value = body["name"] {
-            switch Fields.string(value) {
-            case .success(let text?) where text.count > Self.maximumNameLength:
-                errors.add("name", "Ensure this field has no more than \(Self.maximumNameLength) characters.")
+            switch Fields.string(value, rules: UpdateProjectKeyRequest.rules["name"]) {
             case .success(let text?) where !text.isEmpty: key.label = text
             case .success: break // An empty or null name leaves the name as it is.
             case .failure(let message): errors.add("name", message.text)
@@ -219,7 +215,7 @@ extension Sandbox {
         return SandboxResponse(status: 204)
     }
 
-    /// A `RateLimitSerializer`: an object of `window` (0...86400) and `count` (0 or more).
+    /// A `RateLimitSerializer`: an object of `window` and `count`, each within the spec's range.
     private func rateLimit(_ value: JSONValue, errors: inout FieldErrors) -> (window: Int?, count: Int?) {
         guard case .object(let limit) = value else {
             errors.add("rateLimit", nested: "non_field_errors", "Invalid data. Expected a dictionary, but got \(Fields.pythonTypeName(value)).")
@@ -227,13 +223,13 @@ extension Sandbox {
         }
         var result: (window: Int?, count: Int?) = (nil, nil)
         if let count = limit["count"] {
-            switch Fields.integer(count, minimum: 0) {
+            switch Fields.integer(count, rules: RateLimit.rules["count"]) {
             case .success(let number): result.count = number
             case .failure(let message): errors.add("rateLimit", nested: "count", message.text)
             }
         }
         if let window = limit["window"] {
-            switch Fields.integer(window, minimum: 0, maximum: 86_400) {
+            switch Fields.integer(window, rules: RateLimit.rules["window"]) {
             case .success(let number): result.window = number
             case .failure(let message): errors.add("rateLimit", nested: "window", message.text)
             }

@@ -9,10 +9,10 @@ import SentryModels
 /// serializers fill them.
 extension Sandbox {
     /// The JavaScript SDK versions a key's loader offers, newest first, and the default.
-    static let browserSdkVersions = ["latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"]
+    static let browserSdkVersions = BrowserSDKVersion.knownValues.map(\.rawValue)
     static let loaderChoices = ["10.x", "9.x", "8.x", "7.x"]
     static let defaultBrowserSdkVersion = "10.x"
-    static let loaderOptionNames = ["hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"]
+    static let loaderOptionNames = DynamicSDKLoaderOptions.fields.map(\.name)
 
     func representation(of key: SandboxStore.Key, token: SandboxToken) -> ProjectKey {
         let project = store.projects.first { $0.id == key.projectID }!

@@ -14,7 +14,14 @@ import TestSupport
         #expect(Set(checkedIn) == Set(output.files.map(\.name)), "run `swift run Generator`")
         for file in output.files {
             let current = try String(contentsOf: directory.appendingPathComponent(file.name), encoding: .utf8)
-            #expect(current == file.contents, "\(file.name) differs from what the spec generates; run `swift run Generator`")
+            #expect(current == file.contents, "\(file.name) differs from what the spec generates; run `swift run Generator`:\n\(lineDiff(current, file.contents))")
         }
+    }
+
+    /// The diff the golden test prints when a file differs.
+    @Test func aDifferenceIsShownAsChangedLines() {
+        #expect(lineDiff("a\nb\nc\n", "a\nb\nc\n") == "")
+        #expect(lineDiff("a\nb\nc\nd", "a\nB\nC\nd") == "@@ line 2\n-b\n-c\n+B\n+C")
+        #expect(lineDiff("a", "a\nb") == "@@ line 2\n+b")
     }
 }

@@ -4,8 +4,9 @@ import Testing
 import TestSupport
 
 /// Sentry's official schema as a proving ground: every operation generates, the output
-/// compiles, and the named response examples decode with the types generated for them, with
-/// SentryAPI's JSONReader (the models reading themselves where they can) as with JSONDecoder.
+/// compiles, the named response examples decode with the types generated for them, and the
+/// request examples decode with the request bodies' types and keep the rules the schema sets
+/// (`validate()`).
 @Suite(.serialized) struct OfficialSchemaTests {
     static func generateOfficial() throws -> CodeGenerator.Output {
         let data = try Data(contentsOf: officialSchemaURL)
@@ -42,9 +43,6 @@ import TestSupport
         }
         let (ir, _) = CodeGenerator.intermediateRepresentation(of: try DocumentLoader.load([UInt8](Data(contentsOf: officialSchemaURL))))
         try Data(Self.harness(operations: ir.operations).utf8).write(to: directory.appendingPathComponent("main.swift"))
-        // SentryAPI's JSON reader, compiled with the models, to read the examples as the client does.
-        let reader = TestProcess.packageRoot.appendingPathComponent("Sources/SentryAPI/JSONReader.swift")
-        try FileManager.default.copyItem(at: reader, to: directory.appendingPathComponent("JSONReader.swift"))
 
         let sources = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }.sorted()
         let binary = directory.appendingPathComponent("harness")
@@ -55,26 +53,31 @@ import TestSupport
         let result = try await TestProcess.run(binary.path, [officialSchemaURL.path], in: directory)
         #expect(result.status == 0)
         var decoded = 0
-        var direct = 0
+        var requests = 0
         var failures: [String: String] = [:]
+        var violations: [String: String] = [:]
         for line in result.output.split(separator: "\n") {
             let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
             guard fields.count >= 2 else { continue }
-            if fields[0] == "ok" {
-                decoded += 1
-                if fields.count > 2, fields[2] == "direct" { direct += 1 }
-            } else if fields[0] == "fail" { failures[fields[1]] = fields.count > 2 ? fields[2] : "" }
+            switch fields[0] {
+            case "ok": decoded += 1
+            case "fail": failures[fields[1]] = fields.count > 2 ? fields[2] : ""
+            case "request-valid": requests += 1
+            case "request-invalid", "request-fail": requests += 1; violations[fields[1]] = fields.count > 2 ? fields[2] : fields[0]
+            default: break
+            }
         }
         #expect(decoded + failures.count == 162, "every named example is tried")
         #expect(Set(failures.keys) == Set(Self.inconsistentExamples.keys), "unexpected failures: \(failures)")
-        // 62 of the 162 are of types that read themselves; the others contain free-form JSON,
-        // a dictionary or a choice (`oneOf`) somewhere, and go through `Decodable`.
-        #expect(direct >= 60, "\(direct) of \(decoded) examples were read directly")
-        print("official examples: \(decoded) of \(decoded + failures.count) decode, \(direct) read directly")
+        // The schema's five request examples: each decodes as its operation's body and breaks
+        // none of the body's rules.
+        #expect(requests == 5 && violations.isEmpty, "request examples: \(requests), failing: \(violations)")
+        print("official examples: \(decoded) of \(decoded + failures.count) responses decode; \(requests) requests decode and validate")
     }
 
     /// A `main.swift` that decodes each named response example with the type its operation
-    /// declares for that status, and prints one line per example.
+    /// declares for that status, and each request example as its operation's body (then
+    /// validates it), and prints one line per example.
     static func harness(operations: [GeneratorCore.Operation]) -> String {
         var text = """
         import Foundation
@@ -90,20 +93,12 @@ import TestSupport
             ]
         }
 
-        /// JSONReader (the models reading themselves where they can, else Decodable) must agree
-        /// with JSONDecoder: the same value, or both failing.
-        enum Disagreement: Error { case value, outcome }
-        /// Whether the type reads itself (`JSONReadable`) rather than going through `Decodable`.
-        func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> Bool {
-            let foundation = Result { try JSONDecoder().decode(type, from: data) }
-            let ours = Result { try JSONReader.decode(type, from: data) }
-            switch (foundation, ours) {
-            case (.success(let expected), .success(let value)):
-                guard let expected = expected as? AnyHashable, let value = value as? AnyHashable, expected == value else { throw Disagreement.value }
-            case (.failure(let error), .failure): throw error
-            default: throw Disagreement.outcome
-            }
-            return type is any JSONReadable.Type
+        func decode<T: Decodable>(_ type: T.Type, from data: Data) throws { _ = try JSONDecoder().decode(type, from: data) }
+
+        /// A request example decoded as the operation's body, and the body's rule violations.
+        func validate<Operation: APIOperation>(_: Operation.Type, _ data: Data) throws -> [RuleViolation] {
+            guard let type = Operation.Body.self as? any (Decodable & Validatable).Type else { return [RuleViolation(field: "(body)", rule: .oneOf([]))] }
+            return try JSONDecoder().decode(type, from: data).validate()
         }
 
         let types = operationTypes()
@@ -125,12 +120,24 @@ import TestSupport
                                 continue
                             }
                             do {
-                                let direct = try decode(type, from: data)
-                                print("ok\\t\\(label)\\t\\(direct ? "direct" : "decodable")")
+                                try decode(type, from: data)
+                                print("ok\\t\\(label)")
                             } catch {
                                 print("fail\\t\\(label)\\t\\(error)")
                             }
                         }
+                    }
+                }
+                let body = (operation["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]
+                for (mediaType, media) in body where mediaType.contains("json") {
+                    let media = media as? [String: Any] ?? [:]
+                    guard let example = media["example"] ?? (media["schema"] as? [String: Any])?["example"], let operationType = types[id] else { continue }
+                    let data = try JSONSerialization.data(withJSONObject: example, options: [.fragmentsAllowed])
+                    do {
+                        let violations = try validate(operationType, data)
+                        print(violations.isEmpty ? "request-valid\\t\\(id)" : "request-invalid\\t\\(id)\\t\\(violations)")
+                    } catch {
+                        print("request-fail\\t\\(id)\\t\\(error)")
                     }
                 }
             }

@@ -65,13 +65,12 @@ import TestSupport
         }
 
         /// Spec: `#/components/schemas/Widget/properties/owner`
-        public struct WidgetOwner: Codable, Hashable, Sendable, JSONReadable {
+        public struct WidgetOwner: Codable, Hashable, Sendable {
             public var login: String?
             /// Creates a value with the given fields.
             public init(login: String? = nil) {
                 self.login = login
             }
-            init(json node: JSONNode) throws { self.init(login: try node.optional("login")) }
 
             private enum CodingKeys: String, CodingKey { case login }
         }
@@ -150,33 +149,34 @@ import TestSupport
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/parameters/1/schema`
-        public struct UpdateThingMode: OpenEnum, JSONReadable {
+        public struct UpdateThingMode: OpenEnum {
             public let rawValue: String
             public init(rawValue: String) { self.rawValue = rawValue }
             public static let fast: Self = "fast"
             public static let slow: Self = "slow"
+            public static let knownValues: [Self] = [.fast, .slow]
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema`
-        public struct UpdateThingBody: Codable, Hashable, Sendable, JSONReadable {
+        public struct UpdateThingBody: Codable, Hashable, Sendable, Validatable {
             public var limit: Nullable<UpdateThingBodyLimit>?
             /// Creates a value with the given fields.
             public init(limit: Nullable<UpdateThingBodyLimit>? = nil) {
                 self.limit = limit
             }
-            init(json node: JSONNode) throws { self.init(limit: try node.nullable("limit")) }
+            public static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { [("limit", \.limit)] }
 
             private enum CodingKeys: String, CodingKey { case limit }
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/requestBody/content/application~1json/schema/properties/limit`
-        public struct UpdateThingBodyLimit: Codable, Hashable, Sendable, JSONReadable {
+        public struct UpdateThingBodyLimit: Codable, Hashable, Sendable, Validatable {
             public var count: Int
             /// Creates a value with the given fields.
             public init(count: Int) {
                 self.count = count
             }
-            init(json node: JSONNode) throws { self.init(count: try node.required("count")) }
+            public static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { [("count", \.count)] }
 
             private enum CodingKeys: String, CodingKey { case count }
         }
@@ -211,13 +211,12 @@ import TestSupport
         }
 
         /// Spec: `#/paths/~1things~1{thing_id}~1/put/responses/200/content/application~1json/schema/oneOf/2`
-        public struct UpdateThingResponseOption3: Codable, Hashable, Sendable, JSONReadable {
+        public struct UpdateThingResponseOption3: Codable, Hashable, Sendable {
             public var a: Bool?
             /// Creates a value with the given fields.
             public init(a: Bool? = nil) {
                 self.a = a
             }
-            init(json node: JSONNode) throws { self.init(a: try node.optional("a")) }
 
             private enum CodingKeys: String, CodingKey { case a }
         }
@@ -239,7 +238,7 @@ import TestSupport
                   description: ok
                   content:
                     application/json:
-                      schema: {type: object, description: First words., properties: {id: {type: string}, n: {type: integer, maximum: 5}}}
+                      schema: {type: object, description: First words., properties: {id: {type: string}, n: {type: integer, multipleOf: 5}}}
           /b:
             get:
               operationId: getB
@@ -253,6 +252,18 @@ import TestSupport
         #expect(output.typeCount == 1)
         #expect(output.file("Operations+GetA.swift")?.contains("public typealias Response = GetAResponse") == true)
         #expect(output.file("Operations+GetB.swift")?.contains("public typealias Response = GetAResponse") == true)
+
+        // A rule the models check (`maximum`) makes the schemas differ: each keeps its own type.
+        let ruled = try generate("""
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            A: {type: object, properties: {n: {type: integer, maximum: 5}}}
+            B: {type: object, properties: {n: {type: integer}}}
+        """)
+        #expect(ruled.typeCount == 2)
     }
 
     @Test func inlineCopiesOfANamedSchemaUseItsName() throws {

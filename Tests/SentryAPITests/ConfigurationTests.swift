@@ -46,12 +46,13 @@ import Testing
         do {
             _ = try resolve()
         } catch {
+            #expect(error.kind == .missingToken)
             #expect(error.description.hasPrefix("No Sentry auth token: set SENTRY_AUTH_TOKEN"))
         }
-        #expect(throws: ConfigurationError("SENTRY_AUTH_TOKEN is set but empty: set it to a Sentry auth token, or unset it.")) {
+        #expect(throws: ConfigurationError(.emptyToken, "SENTRY_AUTH_TOKEN is set but empty: set it to a Sentry auth token, or unset it.")) {
             try resolve(environment: ["SENTRY_AUTH_TOKEN": " "])
         }
-        #expect(throws: ConfigurationError("The auth token given is empty: pass a Sentry auth token.")) { try resolve(explicit: "") }
+        #expect(throws: ConfigurationError(.emptyToken, "The auth token given is empty: pass a Sentry auth token.")) { try resolve(explicit: "") }
     }
 
     @Test func baseURLs() throws {

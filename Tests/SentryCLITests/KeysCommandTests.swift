@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// The built `sentry-sdk` run as a process against a sandbox server on loopback.
-@Suite(.serialized) struct KeysCommandTests {
+@Suite(.serialized) struct KeysCommandTests: AsyncClosable {
     static let token = "cli-test-token-91c2"
 
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> CLIProcess.Run {
@@ -27,47 +27,48 @@ import TestSupport
     }
 
     @Test func everyCommandEndToEnd() async throws {
-        defer { Task { await close() } }
-        let created = try await Self.run(["keys", "create", "--name", "Web", "--rate-limit-window", "3600", "--rate-limit-count", "1000", "--format", "json"] + common)
-        #expect(created.status == 0, "\(created.stderr)")
-        let key = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
-        #expect(key.name == "Web")
-        #expect(key.rateLimit == RateLimit(window: 3600, count: 1000))
-        #expect(key.secret?.count == 32)
-        #expect(key.dsn.public.contains(key.public))
+        try await use { _ in
+            let created = try await Self.run(["keys", "create", "--name", "Web", "--rate-limit-window", "3600", "--rate-limit-count", "1000", "--format", "json"] + common)
+            #expect(created.status == 0, "\(created.stderr)")
+            let key = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
+            #expect(key.name == "Web")
+            #expect(key.rateLimit == RateLimit(window: 3600, count: 1000))
+            #expect(key.secret?.count == 32)
+            #expect(key.dsn.public.contains(key.public))
 
-        let listed = try await Self.run(["keys", "list", "--format", "json"] + common)
-        #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)) == [key])
+            let listed = try await Self.run(["keys", "list", "--format", "json"] + common)
+            #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)) == [key])
 
-        let got = try await Self.run(["keys", "get", key.id, "--format", "json"] + common)
-        #expect(try JSONDecoder().decode(ProjectKey.self, from: Data(got.stdout.utf8)) == key)
+            let got = try await Self.run(["keys", "get", key.id, "--format", "json"] + common)
+            #expect(try JSONDecoder().decode(ProjectKey.self, from: Data(got.stdout.utf8)) == key)
 
-        let updated = try await Self.run(["keys", "update", key.id, "--name", "Web 2", "--inactive", "--no-rate-limit", "--loader-option", "hasDebug=true", "--format", "json"] + common)
-        #expect(updated.status == 0, "\(updated.stderr)")
-        let changed = try JSONDecoder().decode(ProjectKey.self, from: Data(updated.stdout.utf8))
-        #expect(changed.name == "Web 2" && changed.isActive == false && changed.rateLimit == nil && changed.dynamicSdkLoaderOptions?.hasDebug == true)
+            let updated = try await Self.run(["keys", "update", key.id, "--name", "Web 2", "--inactive", "--no-rate-limit", "--loader-option", "hasDebug=true", "--format", "json"] + common)
+            #expect(updated.status == 0, "\(updated.stderr)")
+            let changed = try JSONDecoder().decode(ProjectKey.self, from: Data(updated.stdout.utf8))
+            #expect(changed.name == "Web 2" && changed.isActive == false && changed.rateLimit == nil && changed.dynamicSdkLoaderOptions?.hasDebug == true)
 
-        let inactive = try await Self.run(["keys", "list", "--status", "inactive", "--format", "json"] + common)
-        #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(inactive.stdout.utf8)).map(\.id) == [key.id])
+            let inactive = try await Self.run(["keys", "list", "--status", "inactive", "--format", "json"] + common)
+            #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(inactive.stdout.utf8)).map(\.id) == [key.id])
 
-        let table = try await Self.run(["keys", "list"] + common)
-        #expect(table.stdout.hasPrefix("ID"))
-        #expect(!table.stdout.contains(key.secret!), "tables mask secrets")
-        #expect(table.stdout.contains(String(key.secret!.prefix(6)) + "…" + String(key.secret!.suffix(4))))
-        #expect(try await Self.run(["keys", "list", "--show-secrets"] + common).stdout.contains(key.secret!))
+            let table = try await Self.run(["keys", "list"] + common)
+            #expect(table.stdout.hasPrefix("ID"))
+            #expect(!table.stdout.contains(key.secret!), "tables mask secrets")
+            #expect(table.stdout.contains(String(key.secret!.prefix(6)) + "…" + String(key.secret!.suffix(4))))
+            #expect(try await Self.run(["keys", "list", "--show-secrets"] + common).stdout.contains(key.secret!))
 
-        let deleted = try await Self.run(["keys", "delete", key.id] + common)
-        #expect(deleted.status == 0)
-        let gone = try await Self.run(["keys", "get", key.id] + common)
-        #expect(gone.status == 4)
-        #expect(gone.stderr.hasPrefix("error: Sentry found nothing for `getProjectKey`"))
+            let deleted = try await Self.run(["keys", "delete", key.id] + common)
+            #expect(deleted.status == 0)
+            let gone = try await Self.run(["keys", "get", key.id] + common)
+            #expect(gone.status == 4)
+            #expect(gone.stderr.hasPrefix("error: Sentry found nothing for `getProjectKey`"))
+        }
     }
 
     @Test(arguments: [
         (["keys", "create", "--project", "web"], "Missing the organization"),
         (["keys", "create", "--org", "my-org"], "Missing the project"),
-        (["keys", "create", "--org", "my-org", "--project", "web", "--rate-limit-window", "86401", "--rate-limit-count", "1"], "`--rate-limit-window` must be between 0 and 86400"),
-        (["keys", "create", "--org", "my-org", "--project", "web", "--rate-limit-window", "60", "--rate-limit-count=-1"], "`--rate-limit-count` must not be negative"),
+        (["keys", "create", "--org", "my-org", "--project", "web", "--rate-limit-window", "86401", "--rate-limit-count", "1"], "`--rate-limit-window` must be at most 86400"),
+        (["keys", "create", "--org", "my-org", "--project", "web", "--rate-limit-window", "60", "--rate-limit-count=-1"], "`--rate-limit-count` must be at least 0"),
         (["keys", "create", "--org", "my-org", "--project", "web", "--rate-limit-window", "60"], "`--rate-limit-count` must be set"),
         (["keys", "create", "--org", "my-org", "--project", "web", "--name", String(repeating: "n", count: 65)], "`--name` must be at most 64 characters"),
         (["keys", "create", "--org", "my-org", "--project", "web", "--use-case", "telemetry"], "`--use-case` must be one of"),
@@ -77,91 +78,99 @@ import TestSupport
         (["keys", "list", "--org", "my-org", "--project", "web", "--format", "yaml"], "The value 'yaml' is invalid for '--format"),
     ])
     func badInputIsRefusedBeforeAnyRequest(arguments: [String], message: String) async throws {
-        defer { Task { await close() } }
-        let result = try await Self.run(arguments + ["--url", server.url, "--auth-token", Self.token])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(result.stdout.isEmpty)
-        #expect(await server.sandbox.requestLog().isEmpty)
+        try await use { _ in
+            let result = try await Self.run(arguments + ["--url", server.url, "--auth-token", Self.token])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            #expect(await server.sandbox.requestLog().isEmpty)
+        }
     }
 
     @Test func authenticationAndPermissionFailuresExit3() async throws {
-        defer { Task { await close() } }
-        let unknown = try await Self.run(["keys", "list", "--org", "my-org", "--project", "web", "--url", server.url, "--auth-token", "nope"])
-        #expect(unknown.status == 3)
-        #expect(!unknown.stderr.contains("nope"))
-        let reader = try await Self.run(["keys", "create", "--org", "my-org", "--project", "web", "--url", server.url, "--auth-token", "reader"])
-        #expect(reader.status == 3)
-        #expect(reader.stderr.contains("project:write"))
-        let none = try await Self.run(["keys", "list", "--org", "my-org", "--project", "web", "--url", server.url], in: FileManager.default.temporaryDirectory, environment: ["HOME": "/nonexistent"])
-        #expect(none.status == 3)
-        #expect(none.stderr.contains("No Sentry auth token"))
+        try await use { _ in
+            let unknown = try await Self.run(["keys", "list", "--org", "my-org", "--project", "web", "--url", server.url, "--auth-token", "nope"])
+            #expect(unknown.status == 3)
+            #expect(!unknown.stderr.contains("nope"))
+            let reader = try await Self.run(["keys", "create", "--org", "my-org", "--project", "web", "--url", server.url, "--auth-token", "reader"])
+            #expect(reader.status == 3)
+            #expect(reader.stderr.contains("project:write"))
+            let none = try await Self.run(["keys", "list", "--org", "my-org", "--project", "web", "--url", server.url], in: FileManager.default.temporaryDirectory, environment: ["HOME": "/nonexistent"])
+            #expect(none.status == 3)
+            #expect(none.stderr.contains("No Sentry auth token"))
+        }
     }
 
     @Test func anUpdateTheServerIgnoredExits1() async throws {
-        defer { Task { await close() } }
-        let key = try JSONDecoder().decode(ProjectKey.self, from: Data(try await Self.run(["keys", "create", "--name", "A", "--format", "json"] + common).stdout.utf8))
-        await server.sandbox.inject(.ignoreUpdate, on: "updateProjectKey")
-        let result = try await Self.run(["keys", "update", key.id, "--name", "B"] + common)
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("did not apply name"))
+        try await use { _ in
+            let key = try JSONDecoder().decode(ProjectKey.self, from: Data(try await Self.run(["keys", "create", "--name", "A", "--format", "json"] + common).stdout.utf8))
+            await server.sandbox.inject(.ignoreUpdate, on: "updateProjectKey")
+            let result = try await Self.run(["keys", "update", key.id, "--name", "B"] + common)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("did not apply name"))
+        }
     }
 
     @Test func environmentVariablesAndAdopt() async throws {
-        defer { Task { await close() } }
-        let env = ["SENTRY_AUTH_TOKEN": Self.token, "SENTRY_URL": server.url, "SENTRY_ORG": "my-org", "SENTRY_PROJECT": "web"]
-        let first = try await Self.run(["keys", "create", "--name", "Shared", "--format", "json"], environment: env)
-        #expect(first.status == 0, "\(first.stderr)")
-        let adopted = try await Self.run(["keys", "create", "--name", "Shared", "--adopt", "--rate-limit-window", "60", "--rate-limit-count", "9", "--format", "json"], environment: env)
-        let one = try JSONDecoder().decode(ProjectKey.self, from: Data(first.stdout.utf8))
-        let two = try JSONDecoder().decode(ProjectKey.self, from: Data(adopted.stdout.utf8))
-        #expect(one.id == two.id)
-        #expect(two.rateLimit == RateLimit(window: 60, count: 9))
-        #expect(await server.sandbox.requestLog().filter { $0.operationID == "createProjectKey" }.count == 1)
+        try await use { _ in
+            let env = ["SENTRY_AUTH_TOKEN": Self.token, "SENTRY_URL": server.url, "SENTRY_ORG": "my-org", "SENTRY_PROJECT": "web"]
+            let first = try await Self.run(["keys", "create", "--name", "Shared", "--format", "json"], environment: env)
+            #expect(first.status == 0, "\(first.stderr)")
+            let adopted = try await Self.run(["keys", "create", "--name", "Shared", "--adopt", "--rate-limit-window", "60", "--rate-limit-count", "9", "--format", "json"], environment: env)
+            let one = try JSONDecoder().decode(ProjectKey.self, from: Data(first.stdout.utf8))
+            let two = try JSONDecoder().decode(ProjectKey.self, from: Data(adopted.stdout.utf8))
+            #expect(one.id == two.id)
+            #expect(two.rateLimit == RateLimit(window: 60, count: 9))
+            #expect(await server.sandbox.requestLog().filter { $0.operationID == "createProjectKey" }.count == 1)
+        }
     }
 
     @Test func aCreateWhoseAnswerWasLostIsLookedUpNotSentAgain() async throws {
-        defer { Task { await close() } }
-        await server.sandbox.inject(.dropAfterApplying, on: "createProjectKey")
-        let created = try await Self.run(["keys", "create", "--name", "Lost Answer", "--format", "json"] + common)
-        #expect(created.status == 0, "\(created.stderr)")
-        let key = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
-        let log = await server.sandbox.requestLog().compactMap(\.operationID)
-        #expect(log == ["createProjectKey", "listProjectKeys"], "one create, then the lookup")
-        let listed = try await Self.run(["keys", "list", "--format", "json"] + common)
-        #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.id) == [key.id])
+        try await use { _ in
+            await server.sandbox.inject(.dropAfterApplying, on: "createProjectKey")
+            let created = try await Self.run(["keys", "create", "--name", "Lost Answer", "--format", "json"] + common)
+            #expect(created.status == 0, "\(created.stderr)")
+            let key = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
+            let log = await server.sandbox.requestLog().compactMap(\.operationID)
+            #expect(log == ["createProjectKey", "listProjectKeys"], "one create, then the lookup")
+            let listed = try await Self.run(["keys", "list", "--format", "json"] + common)
+            #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.id) == [key.id])
+        }
     }
 
     @Test func adoptNeedsAName() async throws {
-        defer { Task { await close() } }
-        let result = try await Self.run(["keys", "create", "--adopt"] + common)
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("--adopt needs --name"))
-        #expect(await server.sandbox.requestLog().isEmpty)
+        try await use { _ in
+            let result = try await Self.run(["keys", "create", "--adopt"] + common)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--adopt needs --name"))
+            #expect(await server.sandbox.requestLog().isEmpty)
+        }
     }
 
     @Test func verboseLogsRequestsWithoutSecrets() async throws {
-        defer { Task { await close() } }
-        let result = try await Self.run(["keys", "create", "--name", "Loud", "--verbose", "--format", "json"] + common)
-        let key = try JSONDecoder().decode(ProjectKey.self, from: Data(result.stdout.utf8))
-        #expect(result.stderr.contains("POST /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/"))
-        #expect(!result.stderr.contains(Self.token))
-        #expect(!result.stderr.contains(key.secret!))
+        try await use { _ in
+            let result = try await Self.run(["keys", "create", "--name", "Loud", "--verbose", "--format", "json"] + common)
+            let key = try JSONDecoder().decode(ProjectKey.self, from: Data(result.stdout.utf8))
+            #expect(result.stderr.contains("POST /api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/keys/"))
+            #expect(!result.stderr.contains(Self.token))
+            #expect(!result.stderr.contains(key.secret!))
+        }
     }
 
     @Test func sandboxModeKeepsKeysBetweenRuns() async throws {
-        defer { Task { await close() } }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-sandbox-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let created = try await Self.run(["keys", "create", "--sandbox", "--org", "my-org", "--project", "my-project", "--name", "My Key", "--format", "json"], in: directory)
-        #expect(created.status == 0, "\(created.stderr)")
-        let listed = try await Self.run(["keys", "list", "--sandbox", "--org", "my-org", "--project", "my-project", "--format", "json"], in: directory)
-        #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.name) == ["My Key"])
-        let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(".sentry-sandbox.json").path)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
-        // The sandbox's own database holds the secrets (it is the server); they must not leak elsewhere.
-        let store = try SandboxStore.read(from: directory.appendingPathComponent(".sentry-sandbox.json"))
-        TestArtifacts.secrets(store.keys.map(\.secretKey))
+        try await use { _ in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-sandbox-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let created = try await Self.run(["keys", "create", "--sandbox", "--org", "my-org", "--project", "my-project", "--name", "My Key", "--format", "json"], in: directory)
+            #expect(created.status == 0, "\(created.stderr)")
+            let listed = try await Self.run(["keys", "list", "--sandbox", "--org", "my-org", "--project", "my-project", "--format", "json"], in: directory)
+            #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.name) == ["My Key"])
+            let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(".sentry-sandbox.json").path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            // The sandbox's own database holds the secrets (it is the server); they must not leak elsewhere.
+            let store = try SandboxStore.read(from: directory.appendingPathComponent(".sentry-sandbox.json"))
+            TestArtifacts.secrets(store.keys.map(\.secretKey))
+        }
     }
 }

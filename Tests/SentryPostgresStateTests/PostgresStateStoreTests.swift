@@ -177,7 +177,7 @@ struct Database {
             let connection = try await store.connect()
             let ssl = try await store.first("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", on: connection, as: Bool.self)
             try await connection.close()
-            return try #require(ssl)
+            return try #require(ssl as Bool?)
         }
         #expect(try await encrypted("&sslmode=disable") == false)
         #expect(try await encrypted("&sslmode=require") == true)
@@ -211,7 +211,7 @@ struct Database {
 @Suite(.serialized) struct PostgresStackTests {
     static let token = "postgres-stack-token-9e2b"
 
-    struct Setup {
+    struct Setup: AsyncClosable {
         let server: SandboxServer
         let database: Database
 
@@ -253,89 +253,89 @@ struct Database {
     }
 
     @Test func stateRowsHoldNoSecretInClearText() async throws {
-        let setup = try await Setup()
-        defer { Task { await setup.close() } }
-        try await setup.stack(password: "team-password").run(Self.declare(5, suffix: "s"))
-        let keys = try await setup.serverKeys()
-        #expect(keys.count == 5)
-        let rows = try setup.database.rows().filter { $0.hasPrefix("resource ") }
-        #expect(rows.count == 5)
-        for row in rows {
-            #expect(row.contains(SealedSecret.currentAlgorithm), "each row carries its sealed secret")
-            for key in keys {
-                #expect(!row.contains(key.secret!), "no key secret in clear text")
-                #expect(!row.contains(key.dsn.secret!), "no secret DSN in clear text")
+        try await Setup().use { setup in
+            try await setup.stack(password: "team-password").run(Self.declare(5, suffix: "s"))
+            let keys = try await setup.serverKeys()
+            #expect(keys.count == 5)
+            let rows = try setup.database.rows().filter { $0.hasPrefix("resource ") }
+            #expect(rows.count == 5)
+            for row in rows {
+                #expect(row.contains(SealedSecret.currentAlgorithm), "each row carries its sealed secret")
+                for key in keys {
+                    #expect(!row.contains(key.secret!), "no key secret in clear text")
+                    #expect(!row.contains(key.dsn.secret!), "no secret DSN in clear text")
+                }
             }
+            // The sealed secrets open with the password, as in file state.
+            let records = try await setup.database.store.records(app: "shop", stage: "prod")
+            let opened = try SecretSealer(password: "team-password").open(try #require(records.first?.secrets["secret"]))
+            #expect(keys.contains { $0.secret == opened.revealed })
         }
-        // The sealed secrets open with the password, as in file state.
-        let records = try await setup.database.store.records(app: "shop", stage: "prod")
-        let opened = try SecretSealer(password: "team-password").open(try #require(records.first?.secrets["secret"]))
-        #expect(keys.contains { $0.secret == opened.revealed })
     }
 
     @Test func aConnectionDroppedMidRunIsRepairedByTheNextRun() async throws {
-        let setup = try await Setup()
-        defer { Task { await setup.close() } }
-        // Each answer a little late, so that the run is surely cut half-way.
-        await setup.server.sandbox.inject(.delay(.milliseconds(25)), times: 1_000_000)
-        for (round, cut) in [50, 150, 300].enumerated() {
-            let stack = try setup.stack()
-            let run = Task { try await stack.run(Self.declare(12, suffix: "r\(round)")) }
-            // Once the run holds its lock, cut its connection a little later.
-            var holder: Int?
-            for _ in 0..<200 where holder == nil {
-                holder = try setup.database.lockHolderPID(app: "shop", stage: "prod")
-                if holder == nil { try await Task.sleep(for: .milliseconds(10)) }
+        try await Setup().use { setup in
+            // Each answer a little late, so that the run is surely cut half-way.
+            await setup.server.sandbox.inject(.delay(.milliseconds(25)), times: 1_000_000)
+            for (round, cut) in [50, 150, 300].enumerated() {
+                let stack = try setup.stack()
+                let run = Task { try await stack.run(Self.declare(12, suffix: "r\(round)")) }
+                // Once the run holds its lock, cut its connection a little later.
+                var holder: Int?
+                for _ in 0..<200 where holder == nil {
+                    holder = try setup.database.lockHolderPID(app: "shop", stage: "prod")
+                    if holder == nil { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                try await Task.sleep(for: .milliseconds(cut))
+                try setup.database.terminate(pid: try #require(holder, "round \(round): the run took its lock"))
+                await #expect(throws: (any Error).self, "round \(round): the cut run fails") { try await run.value }
+                if case .failure(let error) = await run.result {
+                    #expect("\(error)".contains("connection to the state database was lost"), "round \(round): \(error)")
+                }
+                // The next run repairs: exactly the declared keys on the server and in state.
+                let changes = try await setup.stack().run(Self.declare(12, suffix: "r\(round)"))
+                #expect(changes.count == 12)
+                let names = try await setup.serverKeys().map(\.name).sorted()
+                #expect(names == (0..<12).map { "Key \($0) r\(round)" }.sorted(), "round \(round): the server has \(names)")
+                #expect(Set(try await setup.database.store.records(app: "shop", stage: "prod").map(\.id)) == Set((0..<12).map { "k\($0)" }))
             }
-            try await Task.sleep(for: .milliseconds(cut))
-            try setup.database.terminate(pid: try #require(holder, "round \(round): the run took its lock"))
-            await #expect(throws: (any Error).self, "round \(round): the cut run fails") { try await run.value }
-            if case .failure(let error) = await run.result {
-                #expect("\(error)".contains("connection to the state database was lost"), "round \(round): \(error)")
-            }
-            // The next run repairs: exactly the declared keys on the server and in state.
-            let changes = try await setup.stack().run(Self.declare(12, suffix: "r\(round)"))
-            #expect(changes.count == 12)
-            let names = try await setup.serverKeys().map(\.name).sorted()
-            #expect(names == (0..<12).map { "Key \($0) r\(round)" }.sorted(), "round \(round): the server has \(names)")
-            #expect(Set(try await setup.database.store.records(app: "shop", stage: "prod").map(\.id)) == Set((0..<12).map { "k\($0)" }))
         }
     }
 
     @Test func stateMovesBetweenFilesAndPostgresBothWays() async throws {
-        let setup = try await Setup()
-        defer { Task { await setup.close() } }
-        let files = FileStateStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)"))
-        let url = URL(string: setup.server.url)!
-        let configuration: @Sendable (Secret?) throws -> SentryConfiguration = { token in
-            SentryConfiguration(authToken: token ?? Secret(PostgresStackTests.token), baseURL: url)
+        try await Setup().use { setup in
+            let files = FileStateStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)"))
+            let url = URL(string: setup.server.url)!
+            let configuration: @Sendable (Secret?) throws -> SentryConfiguration = { token in
+                SentryConfiguration(authToken: token ?? Secret(PostgresStackTests.token), baseURL: url)
+            }
+            try await Stack(app: "shop", stage: "prod", store: files, password: "pw", configuration: configuration).run(Self.declare(7, suffix: "m"))
+            let original = try await files.records(app: "shop", stage: "prod")
+            #expect(original.count == 7)
+
+            #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: files, to: setup.database.store) == 7)
+            #expect(try await setup.database.store.records(app: "shop", stage: "prod") == original)
+            // On PostgreSQL the stack sees its keys: a rerun changes nothing.
+            let rerun = try await setup.stack(password: "pw").run(Self.declare(7, suffix: "m"))
+            #expect(rerun.allSatisfy { $0.action == .noChange } && rerun.count == 7)
+
+            // And back, into a fresh directory.
+            let back = FileStateStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)"))
+            #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: setup.database.store, to: back) == 7)
+            #expect(try await back.records(app: "shop", stage: "prod") == original)
+
+            // A destination that already holds other state for the stack is not overwritten unasked.
+            try await files.delete(id: "k0", app: "shop", stage: "prod")
+            await #expect {
+                try await StateMigration.copy(app: "shop", stage: "prod", from: files, to: back)
+            } throws: { error in
+                "\(error)".contains("The destination already has state for shop/prod (7 resources); nothing was copied")
+            }
+            #expect(try await back.records(app: "shop", stage: "prod").count == 7)
+            #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: files, to: back, replace: true) == 6)
+            #expect(try await back.records(app: "shop", stage: "prod").map(\.id) == original.dropFirst().map(\.id))
+            #expect(try await setup.serverKeys().count == 7, "moving state sends nothing to Sentry")
         }
-        try await Stack(app: "shop", stage: "prod", store: files, password: "pw", configuration: configuration).run(Self.declare(7, suffix: "m"))
-        let original = try await files.records(app: "shop", stage: "prod")
-        #expect(original.count == 7)
-
-        #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: files, to: setup.database.store) == 7)
-        #expect(try await setup.database.store.records(app: "shop", stage: "prod") == original)
-        // On PostgreSQL the stack sees its keys: a rerun changes nothing.
-        let rerun = try await setup.stack(password: "pw").run(Self.declare(7, suffix: "m"))
-        #expect(rerun.allSatisfy { $0.action == .noChange } && rerun.count == 7)
-
-        // And back, into a fresh directory.
-        let back = FileStateStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)"))
-        #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: setup.database.store, to: back) == 7)
-        #expect(try await back.records(app: "shop", stage: "prod") == original)
-
-        // A destination that already holds other state for the stack is not overwritten unasked.
-        try await files.delete(id: "k0", app: "shop", stage: "prod")
-        await #expect {
-            try await StateMigration.copy(app: "shop", stage: "prod", from: files, to: back)
-        } throws: { error in
-            "\(error)".contains("The destination already has state for shop/prod (7 resources); nothing was copied")
-        }
-        #expect(try await back.records(app: "shop", stage: "prod").count == 7)
-        #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: files, to: back, replace: true) == 6)
-        #expect(try await back.records(app: "shop", stage: "prod").map(\.id) == original.dropFirst().map(\.id))
-        #expect(try await setup.serverKeys().count == 7, "moving state sends nothing to Sentry")
     }
 }
 

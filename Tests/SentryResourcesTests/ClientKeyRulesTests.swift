@@ -1,3 +1,4 @@
+import SentryAPI
 import SentryResources
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
         )
         #expect(problems.map(\.field) == ["organization", "project", "name", "rateLimit.window", "rateLimit.count", "useCase"])
         #expect(problems[2].description == "`name` must be at most 64 characters (it has 65).")
-        #expect(problems[3].description == "`rateLimit.window` must be between 0 and 86400 seconds (it is 86401).")
+        #expect(problems[3].description == "`rateLimit.window` must be at most 86400 (it is 86401).")
     }
 
     @Test func windowAndCountComeTogether() {
@@ -29,5 +30,15 @@ import Testing
     @Test func boundariesAreAllowed() {
         #expect(ClientKeyRules.problems(organization: "o", project: "p", name: String(repeating: "n", count: 64), rateLimitWindow: 86_400, rateLimitCount: 0).isEmpty)
         #expect(ClientKeyRules.problems(organization: "o", project: "p", name: nil, rateLimitWindow: 0, rateLimitCount: 0).isEmpty)
+    }
+
+    /// The rules are the spec's: the generated models' `rules` and enums' `knownValues`.
+    @Test func rulesComeFromTheSpec() {
+        #expect(ClientKeyRules.maximumNameLength == 64)
+        #expect(RateLimit.rules["window"] == [.minimum(0), .maximum(86_400)])
+        let version = ClientKeyRules.problems(organization: "o", project: "p", name: nil, rateLimitWindow: nil, rateLimitCount: nil,
+                                              browserSdkVersion: "3.x")
+        #expect(version.map(\.description) == ["`browserSdkVersion` must be one of \(BrowserSDKVersion.knownValues.map(\.rawValue).joined(separator: ", ")) (it is \"3.x\")."])
+        #expect(ClientKeyRules.loaderOptions.map(\.name) == ["hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"])
     }
 }

@@ -38,7 +38,7 @@ import TestSupport
         func kill() { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 
-    struct Setup {
+    struct Setup: AsyncClosable {
         let server: SandboxServer
         let state: StateUnderTest
 
@@ -70,50 +70,50 @@ import TestSupport
     }
 
     @Test(arguments: [false, true]) func twoProcessesRunningOneStackTakeTurns(postgres: Bool) async throws {
-        let setup = try await Setup(postgres: postgres)
-        defer { Task { await setup.close() } }
-        let first = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", hold: 1_500)
-        try await Task.sleep(for: .milliseconds(700))
-        // One that gives up quickly fails with a clear message; one that waits runs afterwards.
-        let impatient = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", lockTimeout: 100)
-        let patient = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", lockTimeout: 20_000)
-        let refused = try await impatient.finish()
-        #expect(refused.status == 3)
-        #expect(refused.output.contains("The stack runner/test is locked by another run (process \(first.process.processIdentifier) on "))
-        let (firstResult, patientResult) = (try await first.finish(), try await patient.finish())
-        #expect(firstResult.status == 0, "\(firstResult.output)")
-        #expect(patientResult.status == 0, "\(patientResult.output)")
-        #expect(patientResult.output.contains("no change k0"), "the second run saw the first one's keys: \(patientResult.output)")
-        #expect(try await setup.serverKeyNames().sorted() == (0..<6).map { "Key \($0) a" }.sorted())
-        #expect(try await setup.recordIDs() == Set((0..<6).map { "k\($0)" }))
+        try await Setup(postgres: postgres).use { setup in
+            let first = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", hold: 1_500)
+            try await Task.sleep(for: .milliseconds(700))
+            // One that gives up quickly fails with a clear message; one that waits runs afterwards.
+            let impatient = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", lockTimeout: 100)
+            let patient = try Runner(url: setup.server.url, state: setup.state, keys: 6, suffix: "a", lockTimeout: 20_000)
+            let refused = try await impatient.finish()
+            #expect(refused.status == 3)
+            #expect(refused.output.contains("The stack runner/test is locked by another run (process \(first.process.processIdentifier) on "))
+            let (firstResult, patientResult) = (try await first.finish(), try await patient.finish())
+            #expect(firstResult.status == 0, "\(firstResult.output)")
+            #expect(patientResult.status == 0, "\(patientResult.output)")
+            #expect(patientResult.output.contains("no change k0"), "the second run saw the first one's keys: \(patientResult.output)")
+            #expect(try await setup.serverKeyNames().sorted() == (0..<6).map { "Key \($0) a" }.sorted())
+            #expect(try await setup.recordIDs() == Set((0..<6).map { "k\($0)" }))
+        }
     }
 
     @Test func runsKilledAtRandomPointsLoseNothingAndDuplicateNothing() async throws {
-        let setup = try await Setup()
-        defer { Task { await setup.close() } }
-        // Each response a little late, so that a deploy lasts long enough to be cut anywhere.
-        await setup.server.sandbox.inject(.delay(.milliseconds(15)), times: 1_000_000)
-        var generator = SystemRandomNumberGenerator()
-        var killed = 0
-        var round = 0
-        // Until 50 runs were killed before they finished (a run that ends first is not counted).
-        while killed < 50 && round < 150 {
-            defer { round += 1 }
-            // Every round changes what is declared: new names, and a few keys more or fewer.
-            let count = 8 + round % 5
-            let victim = try Runner(url: setup.server.url, state: setup.state, keys: count, suffix: "v\(round)")
-            try await Task.sleep(for: .milliseconds(Int.random(in: 10...300, using: &generator)))
-            victim.kill()
-            _ = try await victim.finish()
-            if victim.process.terminationReason == .uncaughtSignal { killed += 1 }
+        try await Setup().use { setup in
+            // Each response a little late, so that a deploy lasts long enough to be cut anywhere.
+            await setup.server.sandbox.inject(.delay(.milliseconds(15)), times: 1_000_000)
+            var generator = SystemRandomNumberGenerator()
+            var killed = 0
+            var round = 0
+            // Until 50 runs were killed before they finished (a run that ends first is not counted).
+            while killed < 50 && round < 150 {
+                defer { round += 1 }
+                // Every round changes what is declared: new names, and a few keys more or fewer.
+                let count = 8 + round % 5
+                let victim = try Runner(url: setup.server.url, state: setup.state, keys: count, suffix: "v\(round)")
+                try await Task.sleep(for: .milliseconds(Int.random(in: 10...300, using: &generator)))
+                victim.kill()
+                _ = try await victim.finish()
+                if victim.process.terminationReason == .uncaughtSignal { killed += 1 }
 
-            let next = try await Runner(url: setup.server.url, state: setup.state, keys: count, suffix: "v\(round)").finish()
-            #expect(next.status == 0, "round \(round): the run after the kill failed: \(next.output)")
-            let names = try await setup.serverKeyNames()
-            #expect(names.sorted() == (0..<count).map { "Key \($0) v\(round)" }.sorted(),
-                    "round \(round): the server has \(names.sorted())")
-            #expect(try await setup.recordIDs() == Set((0..<count).map { "k\($0)" }), "round \(round)")
+                let next = try await Runner(url: setup.server.url, state: setup.state, keys: count, suffix: "v\(round)").finish()
+                #expect(next.status == 0, "round \(round): the run after the kill failed: \(next.output)")
+                let names = try await setup.serverKeyNames()
+                #expect(names.sorted() == (0..<count).map { "Key \($0) v\(round)" }.sorted(),
+                        "round \(round): the server has \(names.sorted())")
+                #expect(try await setup.recordIDs() == Set((0..<count).map { "k\($0)" }), "round \(round)")
+            }
+            #expect(killed == 50, "50 runs killed half-way (\(killed) in \(round) rounds)")
         }
-        #expect(killed == 50, "50 runs killed half-way (\(killed) in \(round) rounds)")
     }
 }

@@ -111,6 +111,7 @@ import TestSupport
             _ = try await store.lock(app: "shop", stage: "prod", timeout: .milliseconds(200))
             Issue.record("the second lock should not be granted")
         } catch let error as StateError {
+            #expect(error.kind == .locked)
             #expect(error.description.hasPrefix("The stack shop/prod is locked by another run (process \(getpid()) on "))
         }
         await first.release()

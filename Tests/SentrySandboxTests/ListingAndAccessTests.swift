@@ -68,7 +68,7 @@ import Testing
         (["cursor": "next"], #"{"detail": "Invalid cursor parameter."}"#),
     ])
     func badPageParametersAre400(query: [String: String], expected: String) async throws {
-        let response = await try makeSandbox().send("GET", keysPath, query: query)
+        let response = try await makeSandbox().send("GET", keysPath, query: query)
         #expect(response.status == 400)
         #expect(response.json == json(expected))
     }

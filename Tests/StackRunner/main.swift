@@ -37,5 +37,5 @@ do {
     print("done: \(changes.map(\.description).joined(separator: "; "))")
 } catch {
     print("\(error)")
-    exit("\(error)".contains("is locked by another run") ? 3 : 1)
+    exit((error as? StateError)?.kind == .locked ? 3 : 1)
 }

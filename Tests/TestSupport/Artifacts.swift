@@ -31,7 +31,7 @@ public enum TestArtifacts {
         lock.withLock {
             try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             let file = root.appendingPathComponent("secrets.txt")
-            if !FileManager.default.fileExists(atPath: file.path) { FileManager.default.createFile(atPath: file.path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: file.path) { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
             guard let handle = try? FileHandle(forWritingTo: file) else { return }
             defer { try? handle.close() }
             _ = try? handle.seekToEnd()

@@ -19,10 +19,10 @@ struct CreateKeyCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: KeyCommandOptions
-    @Option(help: "The key's name, at most 64 characters (else Sentry picks one).")
+    @Option(help: "The key's name, \(nameLengthText) (else Sentry picks one).")
     var name: String?
     @OptionGroup var limit: RateLimitOptions
-    @Option(help: "user, profiling, escalating_issues, tempest or demo (Sentry honours it for superusers).")
+    @Option(help: "\(UseCase.knownValues.map { $0.rawValue }.joined(separator: ", ")) (Sentry honours any but user for superusers only).")
     var useCase: String?
     @Flag(help: "Return the existing key of this name (from any page), updated to these options, instead of creating one.")
     var adopt = false

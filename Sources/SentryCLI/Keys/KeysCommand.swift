@@ -32,10 +32,10 @@ struct KeyCommandOptions: ParsableArguments {
 
 /// Rate-limit flags, checked together before any request.
 struct RateLimitOptions: ParsableArguments {
-    @Option(help: "Rate-limit window in seconds (0...86400); needs --rate-limit-count.")
+    @Option(help: "Rate-limit window in seconds (\(rangeText(RateLimit.rules["window"]))); needs --rate-limit-count.")
     var rateLimitWindow: Int?
 
-    @Option(help: "Events allowed per window (0 or more); needs --rate-limit-window.")
+    @Option(help: "Events allowed per window (\(rangeText(RateLimit.rules["count"]))); needs --rate-limit-window.")
     var rateLimitCount: Int?
 
     var rateLimit: RateLimit? {
@@ -44,15 +44,31 @@ struct RateLimitOptions: ParsableArguments {
     }
 }
 
+/// A number's range from the spec's rules, for help texts: `0...86400`, `0 or more`.
+func rangeText(_ rules: [Rule]?) -> String {
+    switch (rules?.minimum, rules?.maximum) {
+    case let (low?, high?): "\(low)...\(high)"
+    case let (low?, nil): "\(low) or more"
+    case let (nil, high?): "at most \(high)"
+    case (nil, nil): "any number"
+    }
+}
+
+/// The longest name Sentry takes, for help texts.
+let nameLengthText = ClientKeyRules.maximumNameLength.map { "at most \($0) characters" } ?? "any length"
+
 /// Checks props with the SDK's own rules; the first problem is a usage error naming the flag.
-func check(_ options: KeyCommandOptions, name: String?, rateLimit: RateLimitOptions, useCase: UseCase? = nil) throws {
+func check(_ options: KeyCommandOptions, name: String?, rateLimit: RateLimitOptions, useCase: UseCase? = nil,
+           browserSdkVersion: BrowserSDKVersion? = nil) throws {
     let (organization, project) = try options.target.target()
     let problems = ClientKeyRules.problems(
         organization: organization, project: project, name: name,
-        rateLimitWindow: rateLimit.rateLimitWindow, rateLimitCount: rateLimit.rateLimitCount, useCase: useCase
+        rateLimitWindow: rateLimit.rateLimitWindow, rateLimitCount: rateLimit.rateLimitCount, useCase: useCase,
+        browserSdkVersion: browserSdkVersion
     )
     guard let problem = problems.first else { return }
-    let flags = ["rateLimit.window": "--rate-limit-window", "rateLimit.count": "--rate-limit-count", "useCase": "--use-case", "name": "--name"]
+    let flags = ["rateLimit.window": "--rate-limit-window", "rateLimit.count": "--rate-limit-count", "useCase": "--use-case", "name": "--name",
+                 "browserSdkVersion": "--browser-sdk-version"]
     var text = problem.description
     for (field, flag) in flags { text = text.replacing("`\(field)`", with: "`\(flag)`") }
     throw CLIError.usage(text)

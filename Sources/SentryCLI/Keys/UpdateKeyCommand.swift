@@ -17,7 +17,7 @@ struct UpdateKeyCommand: AsyncParsableCommand {
     @OptionGroup var options: KeyCommandOptions
     @Argument(help: "The key's id.")
     var keyID: String
-    @Option(help: "A new name, at most 64 characters.")
+    @Option(help: "A new name, \(nameLengthText).")
     var name: String?
     @OptionGroup var limit: RateLimitOptions
     @Flag(help: "Remove the key's rate limit.")
@@ -26,14 +26,14 @@ struct UpdateKeyCommand: AsyncParsableCommand {
     var active = false
     @Flag(help: "Refuse events sent with this key.")
     var inactive = false
-    @Option(help: "The JavaScript SDK version the loader serves (latest, 10.x, 9.x, 8.x, 7.x, ...).")
+    @Option(help: "The JavaScript SDK version the loader serves: \(BrowserSDKVersion.knownValues.map { $0.rawValue }.joined(separator: ", ")).")
     var browserSdkVersion: String?
     @Option(help: ArgumentHelp("A loader option as NAME=true|false: \(ClientKeyRules.loaderOptions.map(\.name).joined(separator: ", ")) (repeatable).",
                                valueName: "name=bool"))
     var loaderOption: [String] = []
 
     func run() async throws {
-        try check(options, name: name, rateLimit: limit)
+        try check(options, name: name, rateLimit: limit, browserSdkVersion: browserSdkVersion.map { BrowserSDKVersion(rawValue: $0) })
         if active && inactive { throw CLIError.usage("Invalid flags: --active and --inactive exclude each other.") }
         if noRateLimit && (limit.rateLimitWindow != nil || limit.rateLimitCount != nil) {
             throw CLIError.usage("Invalid flags: --no-rate-limit excludes --rate-limit-window and --rate-limit-count.")

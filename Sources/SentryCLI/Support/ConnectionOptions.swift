@@ -41,14 +41,14 @@ struct ConnectionOptions: ParsableArguments {
     /// The API configuration, resolved before any request (a missing token fails here), and
     /// the in-process sandbox's transport with `--sandbox`, its organizations and projects
     /// seeded from `seed`.
-    func resolve(seed: [(organization: String, projects: [String])]) throws -> (SentryConfiguration, InProcessSandbox?) {
+    func resolve(seed: [(organization: String, projects: [String])]) throws -> (SentryConfiguration, SandboxTransport?) {
         if sandbox {
             let token = "sandbox-token"
             let engine = try Sandbox(configuration: SandboxConfiguration(
                 seed: seed, tokens: [SandboxToken(token)],
-                stateFile: URL(fileURLWithPath: sandboxState), publicURL: InProcessSandbox.url))
-            let configuration = SentryConfiguration(authToken: Secret(token), baseURL: URL(string: InProcessSandbox.url)!, logger: logger)
-            return (configuration, InProcessSandbox(sandbox: engine))
+                stateFile: URL(fileURLWithPath: sandboxState), publicURL: SandboxTransport.url))
+            let configuration = SentryConfiguration(authToken: Secret(token), baseURL: URL(string: SandboxTransport.url)!, logger: logger)
+            return (configuration, SandboxTransport(sandbox: engine))
         }
         var configuration = try SentryConfiguration.resolve(authToken: authToken.map { Secret($0) }, url: url, region: region)
         configuration.logger = logger

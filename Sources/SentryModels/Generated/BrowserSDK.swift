@@ -3,14 +3,13 @@
 /// The JavaScript SDK versions the key's loader can serve.
 ///
 /// Spec: `#/components/schemas/BrowserSDK`
-public struct BrowserSDK: Codable, Hashable, Sendable, JSONReadable {
+public struct BrowserSDK: Codable, Hashable, Sendable {
     /// Pairs of a version's value and its label, such as `["7.x", "7.x"]`.
     public var choices: [[String]]?
     /// Creates a value with the given fields.
     public init(choices: [[String]]? = nil) {
         self.choices = choices
     }
-    init(json node: JSONNode) throws { self.init(choices: try node.optional("choices")) }
 
     private enum CodingKeys: String, CodingKey { case choices }
 }

@@ -3,7 +3,7 @@
 /// The major version of the JavaScript SDK that the key's loader serves.
 ///
 /// Spec: `#/components/schemas/BrowserSDKVersion`
-public struct BrowserSDKVersion: OpenEnum, JSONReadable {
+public struct BrowserSDKVersion: OpenEnum {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     /// The newest major version, whichever it is when the loader is fetched.
@@ -22,4 +22,5 @@ public struct BrowserSDKVersion: OpenEnum, JSONReadable {
     public static let _5X: Self = "5.x"
     /// Version 4.
     public static let _4X: Self = "4.x"
+    public static let knownValues: [Self] = [.latest, ._10X, ._9X, ._8X, ._7X, ._6X, ._5X, ._4X]
 }

@@ -3,7 +3,7 @@
 /// What a new key should be. Every field is optional.
 ///
 /// Spec: `#/components/schemas/CreateProjectKeyRequest`
-public struct CreateProjectKeyRequest: Codable, Hashable, Sendable, JSONReadable {
+public struct CreateProjectKeyRequest: Codable, Hashable, Sendable, Validatable {
     /// The key's name, at most 64 characters; the server generates one when absent.
     public var name: String?
     /// A rate limit for the key; none when absent.
@@ -22,7 +22,8 @@ public struct CreateProjectKeyRequest: Codable, Hashable, Sendable, JSONReadable
         self.`public` = `public`
         self.secret = secret
     }
-    init(json node: JSONNode) throws { self.init(name: try node.optional("name"), rateLimit: try node.optional("rateLimit"), useCase: try node.optional("useCase"), public: try node.optional("public"), secret: try node.optional("secret")) }
+    public static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { [("name", \.name), ("rateLimit", \.rateLimit), ("useCase", \.useCase), ("public", \.`public`), ("secret", \.secret)] }
+    public static let rules: [String: [Rule]] = ["name": [.maxLength(64)], "public": [.pattern("^[a-f0-9]{32}$")], "secret": [.pattern("^[a-f0-9]{32}$")]]
 
     private enum CodingKeys: String, CodingKey { case name, rateLimit, useCase, `public`, secret }
 }

@@ -3,7 +3,7 @@
 /// Features the JavaScript loader turns on. In an update, options that are not sent keep their value.
 ///
 /// Spec: `#/components/schemas/DynamicSDKLoaderOptions`
-public struct DynamicSDKLoaderOptions: Codable, Hashable, Sendable, JSONReadable {
+public struct DynamicSDKLoaderOptions: Codable, Hashable, Sendable, Validatable {
     /// Load Session Replay.
     public var hasReplay: Bool?
     /// Load tracing (performance monitoring).
@@ -22,7 +22,7 @@ public struct DynamicSDKLoaderOptions: Codable, Hashable, Sendable, JSONReadable
         self.hasFeedback = hasFeedback
         self.hasLogsAndMetrics = hasLogsAndMetrics
     }
-    init(json node: JSONNode) throws { self.init(hasReplay: try node.optional("hasReplay"), hasPerformance: try node.optional("hasPerformance"), hasDebug: try node.optional("hasDebug"), hasFeedback: try node.optional("hasFeedback"), hasLogsAndMetrics: try node.optional("hasLogsAndMetrics")) }
+    public static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { [("hasReplay", \.hasReplay), ("hasPerformance", \.hasPerformance), ("hasDebug", \.hasDebug), ("hasFeedback", \.hasFeedback), ("hasLogsAndMetrics", \.hasLogsAndMetrics)] }
 
     private enum CodingKeys: String, CodingKey {
         case hasReplay, hasPerformance, hasDebug, hasFeedback, hasLogsAndMetrics

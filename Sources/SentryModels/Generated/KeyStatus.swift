@@ -3,11 +3,12 @@
 /// Whether a key accepts events.
 ///
 /// Spec: `#/components/schemas/KeyStatus`
-public struct KeyStatus: OpenEnum, JSONReadable {
+public struct KeyStatus: OpenEnum {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     /// The key accepts events.
     public static let active: Self = "active"
     /// The key refuses events.
     public static let inactive: Self = "inactive"
+    public static let knownValues: [Self] = [.active, .inactive]
 }

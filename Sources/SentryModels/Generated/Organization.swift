@@ -3,7 +3,7 @@
 /// An organization, as listed and retrieved.
 ///
 /// Spec: `#/components/schemas/Organization`
-public struct Organization: Codable, Hashable, Sendable, JSONReadable {
+public struct Organization: Codable, Hashable, Sendable {
     /// The organization's numeric id, as a string.
     public var id: String
     /// The organization's slug, unique across Sentry.
@@ -34,7 +34,6 @@ public struct Organization: Codable, Hashable, Sendable, JSONReadable {
         self.features = features
         self.links = links
     }
-    init(json node: JSONNode) throws { self.init(id: try node.required("id"), slug: try node.required("slug"), name: try node.required("name"), dateCreated: try node.optional("dateCreated"), status: try node.optional("status"), isEarlyAdopter: try node.optional("isEarlyAdopter"), require2FA: try node.optional("require2FA"), features: try node.optional("features"), links: try node.optional("links")) }
 
     private enum CodingKeys: String, CodingKey {
         case id, slug, name, dateCreated, status, isEarlyAdopter, require2FA, features, links

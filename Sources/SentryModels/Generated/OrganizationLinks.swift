@@ -3,7 +3,7 @@
 /// The hosts that serve an organization's data.
 ///
 /// Spec: `#/components/schemas/OrganizationLinks`
-public struct OrganizationLinks: Codable, Hashable, Sendable, JSONReadable {
+public struct OrganizationLinks: Codable, Hashable, Sendable {
     /// The organization's own address, such as `https://my-org.sentry.io`.
     public var organizationUrl: String?
     /// The API host of the region that stores the organization's data.
@@ -13,7 +13,6 @@ public struct OrganizationLinks: Codable, Hashable, Sendable, JSONReadable {
         self.organizationUrl = organizationUrl
         self.regionUrl = regionUrl
     }
-    init(json node: JSONNode) throws { self.init(organizationUrl: try node.optional("organizationUrl"), regionUrl: try node.optional("regionUrl")) }
 
     private enum CodingKeys: String, CodingKey { case organizationUrl, regionUrl }
 }

@@ -3,7 +3,7 @@
 /// Whether an organization is active or being deleted.
 ///
 /// Spec: `#/components/schemas/OrganizationStatus`
-public struct OrganizationStatus: Codable, Hashable, Sendable, JSONReadable {
+public struct OrganizationStatus: Codable, Hashable, Sendable {
     /// `active`, `pending_deletion` or `deletion_in_progress`.
     public var id: String
     /// The status as people read it, such as `active`.
@@ -13,7 +13,6 @@ public struct OrganizationStatus: Codable, Hashable, Sendable, JSONReadable {
         self.id = id
         self.name = name
     }
-    init(json node: JSONNode) throws { self.init(id: try node.required("id"), name: try node.optional("name")) }
 
     private enum CodingKeys: String, CodingKey { case id, name }
 }

@@ -3,7 +3,7 @@
 /// A project, as listed and retrieved.
 ///
 /// Spec: `#/components/schemas/Project`
-public struct Project: Codable, Hashable, Sendable, JSONReadable {
+public struct Project: Codable, Hashable, Sendable {
     /// The project's numeric id, as a string.
     public var id: String
     /// The project's slug, unique within its organization.
@@ -40,7 +40,6 @@ public struct Project: Codable, Hashable, Sendable, JSONReadable {
         self.firstEvent = firstEvent
         self.status = status
     }
-    init(json node: JSONNode) throws { self.init(id: try node.required("id"), slug: try node.required("slug"), name: try node.required("name"), platform: try node.optional("platform"), dateCreated: try node.optional("dateCreated"), isBookmarked: try node.optional("isBookmarked"), isMember: try node.optional("isMember"), hasAccess: try node.optional("hasAccess"), features: try node.optional("features"), firstEvent: try node.optional("firstEvent"), status: try node.optional("status")) }
 
     private enum CodingKeys: String, CodingKey {
         case id, slug, name, platform, dateCreated, isBookmarked, isMember, hasAccess, features, firstEvent

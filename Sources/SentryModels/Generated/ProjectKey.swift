@@ -3,7 +3,7 @@
 /// A client key of a project: the credentials (DSN) an app uses to send events. Sentry sends every field; `secret`, `rateLimit` and `dateCreated` may be null, and Sentry-compatible servers leave some fields out, so only `id`, `name`, `label`, `public`, `projectId` and `dsn` must be there when decoding.
 ///
 /// Spec: `#/components/schemas/ProjectKey`
-public struct ProjectKey: Codable, Hashable, Sendable, JSONReadable {
+public struct ProjectKey: Codable, Hashable, Sendable {
     /// The key's id; on sentry.io the same as `public`. Treat it as opaque.
     public var id: String
     /// The key's name (the same as `label`).
@@ -49,7 +49,6 @@ public struct ProjectKey: Codable, Hashable, Sendable, JSONReadable {
         self.dynamicSdkLoaderOptions = dynamicSdkLoaderOptions
         self.useCase = useCase
     }
-    init(json node: JSONNode) throws { self.init(id: try node.required("id"), name: try node.required("name"), label: try node.required("label"), public: try node.required("public"), secret: try node.optional("secret"), projectId: try node.required("projectId"), isActive: try node.optional("isActive"), rateLimit: try node.optional("rateLimit"), dsn: try node.required("dsn"), browserSdkVersion: try node.optional("browserSdkVersion"), browserSdk: try node.optional("browserSdk"), dateCreated: try node.optional("dateCreated"), dynamicSdkLoaderOptions: try node.optional("dynamicSdkLoaderOptions"), useCase: try node.optional("useCase")) }
 
     private enum CodingKeys: String, CodingKey {
         case id, name, label, `public`, secret, projectId, isActive, rateLimit, dsn, browserSdkVersion

@@ -3,7 +3,7 @@
 /// The addresses an SDK sends to with this key. Only `public` is always present.
 ///
 /// Spec: `#/components/schemas/ProjectKeyDSN`
-public struct ProjectKeyDSN: Codable, Hashable, Sendable, JSONReadable {
+public struct ProjectKeyDSN: Codable, Hashable, Sendable {
     /// The DSN to configure SDKs with.
     public var `public`: String
     /// The legacy DSN that includes the secret key. Treat it as a secret.
@@ -46,7 +46,6 @@ public struct ProjectKeyDSN: Codable, Hashable, Sendable, JSONReadable {
         self.otlpTraces = otlpTraces
         self.otlpLogs = otlpLogs
     }
-    init(json node: JSONNode) throws { self.init(public: try node.required("public"), secret: try node.optional("secret"), csp: try node.optional("csp"), security: try node.optional("security"), minidump: try node.optional("minidump"), nel: try node.optional("nel"), unreal: try node.optional("unreal"), crons: try node.optional("crons"), cdn: try node.optional("cdn"), playstation: try node.optional("playstation"), integration: try node.optional("integration"), otlpTraces: try node.optional("otlp_traces"), otlpLogs: try node.optional("otlp_logs")) }
 
     private enum CodingKeys: String, CodingKey {
         case `public`, secret, csp, security, minidump, nel, unreal, crons, cdn, playstation, integration

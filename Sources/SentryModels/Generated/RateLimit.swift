@@ -3,7 +3,7 @@
 /// At most `count` events in `window` seconds. The server stores a limit only when both numbers are above zero.
 ///
 /// Spec: `#/components/schemas/RateLimit`
-public struct RateLimit: Codable, Hashable, Sendable, JSONReadable {
+public struct RateLimit: Codable, Hashable, Sendable, Validatable {
     /// The window in seconds, at most one day (86400).
     public var window: Int
     /// How many events the key accepts in one window.
@@ -13,7 +13,8 @@ public struct RateLimit: Codable, Hashable, Sendable, JSONReadable {
         self.window = window
         self.count = count
     }
-    init(json node: JSONNode) throws { self.init(window: try node.required("window"), count: try node.required("count")) }
+    public static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { [("window", \.window), ("count", \.count)] }
+    public static let rules: [String: [Rule]] = ["window": [.minimum(0), .maximum(86400)], "count": [.minimum(0)]]
 
     private enum CodingKeys: String, CodingKey { case window, count }
 }

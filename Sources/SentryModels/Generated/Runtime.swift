@@ -193,6 +193,8 @@ public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, Express
     CustomStringConvertible, QueryValue where RawValue == String {
     /// Any value, listed in the spec or not.
     init(rawValue: String)
+    /// The values the spec lists, in its order.
+    static var knownValues: [Self] { get }
 }
 
 extension OpenEnum {
@@ -373,121 +375,147 @@ public enum JSONValue: Codable, Hashable, Sendable {
     }
 }
 
-/// A parsed JSON document whose values the generated models read directly (`JSONReading`)
-/// rather than through `Decodable`: no containers, no coding keys, no type metadata looked up
-/// while decoding. SentryAPI's `JSONReader` has one. Values are addressed by `JSONNode`. Each
-/// requirement throws when the value does not have the form asked for; the reader then decodes
-/// the document through `Decodable`, which accepts the same documents and explains failures.
-public protocol JSONDocumentReader: AnyObject {
-    /// Whether the value is `null`.
-    func isNull(_ node: Int) -> Bool
-    /// The value of the object's member `name` (the first, if the name repeats), or nil when the
-    /// object has none; throws when the value is not an object.
-    func member(of node: Int, named name: StaticString) throws -> Int?
-    /// The elements of an array.
-    func elements(of node: Int) throws -> [Int]
-    /// A string.
-    func string(_ node: Int) throws -> String
-    /// `true` or `false`.
-    func bool(_ node: Int) throws -> Bool
-    /// A number written as digits alone, within `Int64`.
-    func int64(_ node: Int) throws -> Int64
-    /// A number's text, as written.
-    func numberText(_ node: Int) throws -> Substring
-}
+/// A rule the spec sets for a value: `maxLength`, `minLength`, `minimum`, `maximum`, `pattern`,
+/// or the values of an `enum`.
+public enum Rule: Hashable, Sendable, CustomStringConvertible {
+    /// At most this many characters.
+    case maxLength(Int)
+    /// At least this many characters.
+    case minLength(Int)
+    /// At least this number.
+    case minimum(Int)
+    /// At most this number.
+    case maximum(Int)
+    /// Text the regular expression finds a match in.
+    case pattern(String)
+    /// One of these values.
+    case oneOf([String])
 
-/// One value of a `JSONDocumentReader`.
-public struct JSONNode {
-    let document: any JSONDocumentReader
-    let index: Int
-
-    /// The value at `index` of `document` (0: the whole document).
-    public init(_ document: any JSONDocumentReader, index: Int) {
-        self.document = document
-        self.index = index
+    /// The rule as a sentence fragment: `must be at most 64 characters`.
+    public var description: String {
+        switch self {
+        case .maxLength(let count): "must be at most \(count) characters"
+        case .minLength(let count): "must be at least \(count) characters"
+        case .minimum(let number): "must be at least \(number)"
+        case .maximum(let number): "must be at most \(number)"
+        case .pattern(let expression): "must match \(expression)"
+        case .oneOf(let values): "must be one of \(values.joined(separator: ", "))"
+        }
     }
 }
 
-/// Reading the generated models from a `JSONDocumentReader`.
-public enum JSONReading {
-    /// `type` read from `node`; nil when `type` is not a generated model (or a scalar or an
-    /// array of them) that reads itself.
-    public static func read<T>(_ type: T.Type, from node: JSONNode) throws -> T? {
-        func read<Readable: JSONReadable>(_: Readable.Type) throws -> T? { try Readable(json: node) as? T }
-        guard let readable = type as? any JSONReadable.Type else { return nil }
-        return try read(readable)
+extension Array where Element == Rule {
+    /// The `maxLength` among the rules.
+    public var maxLength: Int? { lazy.compactMap { if case .maxLength(let count) = $0 { count } else { nil } }.first }
+    /// The `minimum` among the rules.
+    public var minimum: Int? { lazy.compactMap { if case .minimum(let number) = $0 { number } else { nil } }.first }
+    /// The `maximum` among the rules.
+    public var maximum: Int? { lazy.compactMap { if case .maximum(let number) = $0 { number } else { nil } }.first }
+}
+
+/// A value that breaks one of the spec's rules.
+public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Where the value is, as a path of JSON names from the value validated: `rateLimit.window`.
+    public var field: String
+    /// The rule it breaks.
+    public var rule: Rule
+    /// What the value is, when saying so reveals nothing: `it has 70`, `it is 90000`. A value
+    /// that breaks a `pattern` is never repeated (it may be a secret).
+    public var actual: String?
+
+    /// A violation of `rule` at `field`.
+    public init(field: String, rule: Rule, actual: String? = nil) {
+        self.field = field
+        self.rule = rule
+        self.actual = actual
+    }
+
+    /// One sentence: the field in backticks, the rule and what the value is, as in
+    /// "\`rateLimit.window\` must be at most 86400 (it is 90000)."
+    public var description: String { "`\(field)` \(rule)\(actual.map { " (\($0))" } ?? "")." }
+}
+
+/// A model that request bodies hold: its fields by JSON name, and the rules the spec sets on
+/// them, which `validate()` checks (with those of the enums and models inside it).
+public protocol Validatable {
+    /// Each field's JSON name and key path, in spec order.
+    static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { get }
+    /// The spec's rules on the fields, by JSON name; none by default.
+    static var rules: [String: [Rule]] { get }
+}
+
+extension Validatable {
+    public static var rules: [String: [Rule]] { [:] }
+
+    /// Every value that breaks one of the spec's rules, in field order, each named by its path.
+    public func validate() -> [RuleViolation] { validate(prefix: "") }
+
+    /// Every value that breaks one of the spec's rules, each named by its path after `prefix`.
+    public func validate(prefix: String) -> [RuleViolation] {
+        var violations: [RuleViolation] = []
+        for (name, keyPath) in Self.fields {
+            violations.check(self[keyPath: keyPath], at: prefix + name, Self.rules[name] ?? [])
+        }
+        return violations
     }
 }
 
-/// A type that reads itself from a `JSONNode`, with the result `Decodable` would give.
-protocol JSONReadable {
-    init(json node: JSONNode) throws
+/// A `Nullable`, whatever it wraps.
+private protocol NullableField {
+    var wrapped: Any? { get }
 }
 
-/// What a model's `init(json:)` did not expect.
-struct JSONReadingMismatch: Error {}
-
-// `required`, `optional` and `nullable` are never inlined: a model then calls one shared copy
-// per field type instead of carrying a copy per field (`ProjectKey.init(json:)` 4,059 -> 1,740
-// bytes, the models' reading code 36 KB -> 26 KB). Reading a key after each response of a loop
-// of retrieves took 1-3 µs less in one set of alternating pinned runs (Benchmarks/api), no
-// measurable difference in another.
-extension JSONNode {
-    var isNull: Bool { document.isNull(index) }
-
-    func member(_ name: StaticString) throws -> JSONNode? {
-        try document.member(of: index, named: name).map { JSONNode(document, index: $0) }
-    }
-
-    /// A member that must be present and not `null`.
-    @inline(never)
-    func required<T: JSONReadable>(_ name: StaticString) throws -> T {
-        guard let value = try member(name) else { throw JSONReadingMismatch() }
-        return try T(json: value)
-    }
-
-    /// A member that may be absent or `null` (both `nil`).
-    @inline(never)
-    func optional<T: JSONReadable>(_ name: StaticString) throws -> T? {
-        guard let value = try member(name), !value.isNull else { return nil }
-        return try T(json: value)
-    }
-
-    /// A member whose absence (`nil`) and `null` (`.null`) differ.
-    @inline(never)
-    func nullable<T: JSONReadable>(_ name: StaticString) throws -> Nullable<T>? {
-        guard let value = try member(name) else { return nil }
-        return value.isNull ? .null : .value(try T(json: value))
-    }
-
-    /// A finite number, read from its text as `JSONDecoder` reads it.
-    func number<T: LosslessStringConvertible & BinaryFloatingPoint>(_: T.Type) throws -> T {
-        guard let number = T(String(try document.numberText(index))), number.isFinite else { throw JSONReadingMismatch() }
-        return number
-    }
-
-    /// An integer that fits in `T`.
-    func integer<T: FixedWidthInteger>(_: T.Type) throws -> T {
-        guard let integer = T(exactly: try document.int64(index)) else { throw JSONReadingMismatch() }
-        return integer
-    }
+extension Nullable: NullableField {
+    fileprivate var wrapped: Any? { value }
 }
 
-extension String: JSONReadable { init(json node: JSONNode) throws { self = try node.document.string(node.index) } }
-extension Bool: JSONReadable { init(json node: JSONNode) throws { self = try node.document.bool(node.index) } }
-extension Int: JSONReadable { init(json node: JSONNode) throws { self = try node.integer(Int.self) } }
-extension Int32: JSONReadable { init(json node: JSONNode) throws { self = try node.integer(Int32.self) } }
-extension Int64: JSONReadable { init(json node: JSONNode) throws { self = try node.integer(Int64.self) } }
-extension Double: JSONReadable { init(json node: JSONNode) throws { self = try node.number(Double.self) } }
-extension Float: JSONReadable { init(json node: JSONNode) throws { self = try node.number(Float.self) } }
-extension DateTime: JSONReadable { init(json node: JSONNode) throws { self.init(rawValue: try String(json: node)) } }
-
-extension Array: JSONReadable where Element: JSONReadable {
-    init(json node: JSONNode) throws {
-        self = try node.document.elements(of: node.index).map { try Element(json: JSONNode(node.document, index: $0)) }
+extension Array where Element == RuleViolation {
+    /// Checks a field's value, whatever its type: a string or an integer against `rules`, an
+    /// enum against the values the spec lists, a model against its own rules, each element of
+    /// an array. An absent value (`nil`) breaks no rule.
+    fileprivate mutating func check(_ value: Any, at field: String, _ rules: [Rule]) {
+        switch value {
+        case let text as String: check(text, at: field, rules)
+        case let number as any BinaryInteger: check(Int(exactly: number), at: field, rules)
+        case let value as any OpenEnum: check(value, at: field)
+        case let model as any Validatable: self += model.validate(prefix: field + ".")
+        case let nullable as any NullableField: if let wrapped = nullable.wrapped { check(wrapped, at: field, rules) }
+        case let values as [Any]: for (index, value) in values.enumerated() { check(value, at: "\(field)[\(index)]", rules) }
+        default: break
+        }
     }
-}
 
-extension JSONReadable where Self: OpenEnum {
-    init(json node: JSONNode) throws { self.init(rawValue: try String(json: node)) }
+    private mutating func check<Value: OpenEnum>(_ value: Value, at field: String) {
+        check(value.rawValue, at: field, [.oneOf(Value.knownValues.map(\.rawValue))])
+    }
+
+    private mutating func check(_ value: String, at field: String, _ rules: [Rule]) {
+        for rule in rules {
+            switch rule {
+            case .maxLength(let count) where value.count > count, .minLength(let count) where value.count < count:
+                append(RuleViolation(field: field, rule: rule, actual: "it has \(value.count)"))
+            case .pattern(let expression):
+                // An expression Swift cannot read (OpenAPI allows ECMA-262's) is not checked.
+                if let regex = try? Regex(expression), !value.contains(regex) {
+                    append(RuleViolation(field: field, rule: rule))
+                }
+            case .oneOf(let values) where !values.contains(value):
+                append(RuleViolation(field: field, rule: rule, actual: "it is \"\(value)\""))
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func check(_ value: Int?, at field: String, _ rules: [Rule]) {
+        guard let value else { return }
+        for rule in rules {
+            switch rule {
+            case .minimum(let bound) where value < bound, .maximum(let bound) where value > bound:
+                append(RuleViolation(field: field, rule: rule, actual: "it is \(value)"))
+            default:
+                break
+            }
+        }
+    }
 }

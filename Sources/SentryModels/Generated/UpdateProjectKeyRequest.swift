@@ -3,7 +3,7 @@
 /// The changes to make to a key. Fields that are not sent stay as they are.
 ///
 /// Spec: `#/components/schemas/UpdateProjectKeyRequest`
-public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable, JSONReadable {
+public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable, Validatable {
     /// A new name, at most 64 characters.
     public var name: String?
     /// Whether the key accepts events.
@@ -22,7 +22,8 @@ public struct UpdateProjectKeyRequest: Codable, Hashable, Sendable, JSONReadable
         self.browserSdkVersion = browserSdkVersion
         self.dynamicSdkLoaderOptions = dynamicSdkLoaderOptions
     }
-    init(json node: JSONNode) throws { self.init(name: try node.optional("name"), isActive: try node.optional("isActive"), rateLimit: try node.nullable("rateLimit"), browserSdkVersion: try node.optional("browserSdkVersion"), dynamicSdkLoaderOptions: try node.optional("dynamicSdkLoaderOptions")) }
+    public static var fields: [(name: String, keyPath: PartialKeyPath<Self>)] { [("name", \.name), ("isActive", \.isActive), ("rateLimit", \.rateLimit), ("browserSdkVersion", \.browserSdkVersion), ("dynamicSdkLoaderOptions", \.dynamicSdkLoaderOptions)] }
+    public static let rules: [String: [Rule]] = ["name": [.maxLength(64)]]
 
     private enum CodingKeys: String, CodingKey {
         case name, isActive, rateLimit, browserSdkVersion, dynamicSdkLoaderOptions

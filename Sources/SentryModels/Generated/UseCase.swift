@@ -3,7 +3,7 @@
 /// What the key is for. Only `user` keys are visible to ordinary callers; the others are used by Sentry itself and can only be created by superusers.
 ///
 /// Spec: `#/components/schemas/UseCase`
-public struct UseCase: OpenEnum, JSONReadable {
+public struct UseCase: OpenEnum {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     /// A key for an application's SDKs; the only kind ordinary callers see.
@@ -16,4 +16,5 @@ public struct UseCase: OpenEnum, JSONReadable {
     public static let tempest: Self = "tempest"
     /// Used by Sentry's demo mode.
     public static let demo: Self = "demo"
+    public static let knownValues: [Self] = [.user, .profiling, .escalatingIssues, .tempest, .demo]
 }

@@ -231,7 +231,7 @@ SentryAPI vs curl on one sandbox server (its own process), \(rounds) rounds, med
 | the same 1,000 with async-http-client alone (no SentryClient, no decoding) | \(rawTime.text("s")) | | \(String(format: "%.2fx", rawTime.median / curlTime.median)) | | |
 | the same with async-http-client alone, from a task on its event loop | \(rawOnLoopTime.text("s")) | | \(String(format: "%.2fx", rawOnLoopTime.median / curlTime.median)) | | |
 | SentryClient alone: one send over a transport that answers at once (no network) | \(cannedTime.text("µs", digits: 1)) | | | | |
-| for comparison: Foundation's JSONDecoder alone, 1,000 keys (the client has its own decoder) | \(String(format: "%.3f s", decodeTime)) | (curl does not decode) | | | |
+| for comparison: JSONDecoder alone, 1,000 keys (what the client decodes with) | \(String(format: "%.3f s", decodeTime)) | (curl does not decode) | | | |
 | list 10,000 keys: requests | \(listRequests) (items: \(seen)) | | | 100 | \(listingMet ? "yes" : "no") |
 | list 10,000 keys: resident memory every 1,000 items | \(memory.map { String(format: "%.1f", $0) }.joined(separator: ", ")) MB | | | flat | \(memoryMet ? "yes" : "no") |
 

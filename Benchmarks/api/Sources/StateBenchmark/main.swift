@@ -51,7 +51,7 @@ func rerun(_ makeStore: () throws -> any StateStore, stage: String) async throws
     let changes = try await stack(makeStore(), stage: stage).run(declare)
     let elapsed = seconds(ContinuousClock.now - start)
     guard changes.count == projects.count * perProject, changes.allSatisfy({ $0.action == .noChange }) else {
-        throw StateError("a rerun was not a no-op: \(changes.filter { $0.action != .noChange }.prefix(3))")
+        throw StateError(.conflict, "a rerun was not a no-op: \(changes.filter { $0.action != .noChange }.prefix(3))")
     }
     return elapsed
 }
