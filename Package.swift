@@ -59,6 +59,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Generated inputs (with seeds and shrinking) for the fuzz tests of the parsers.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The tests' child processes (stdout and stderr read together).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // Only the validator is used (in tests); external reference loading is not needed.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
     ],
@@ -172,7 +175,11 @@ let package = Package(
         .executableTarget(name: "StackRunner", dependencies: ["SentryAPI", "SentryResources", "SentryPostgresState"], path: "Tests/StackRunner"),
 
         // What the test targets share (running processes, finding built products).
-        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ], path: "Tests/TestSupport"),
         .testTarget(
             name: "GeneratorCoreTests",
             dependencies: ["GeneratorCore", "TestSupport"],
@@ -202,6 +209,7 @@ let package = Package(
         .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer", "SentryAPI"]),
         .testTarget(name: "SentryCLITests", dependencies: [
             "SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
+            .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 import TestSupport
 
 /// The built `sentry-sdk` run as a user runs it: no terminal on stdin, none of the
@@ -10,10 +12,17 @@ enum CLIProcess {
         var stderr: String
     }
 
-    /// Runs the program to its end. stdout and stderr go to files, so that neither can fill a
-    /// pipe while the other is read.
+    /// Runs the program to its end, reading stdout and stderr together.
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Run {
-        let run = try await TestProcess.offThePool { try runBlocking(arguments, in: directory, environment: environment) }
+        var overrides: [Environment.Key: String?] = [:]
+        for name in clearedVariables { overrides[Environment.Key(rawValue: name)!] = .some(nil) }
+        for (name, value) in environment { overrides[Environment.Key(rawValue: name)!] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(TestProcess.product("sentry-sdk"))), arguments: Arguments(arguments),
+            environment: .inherit.updating(overrides), workingDirectory: directory.map { FilePath($0.path) },
+            input: .none, output: .string(limit: TestProcess.outputLimit), error: .string(limit: TestProcess.outputLimit))
+        let run = Run(status: TestProcess.exitStatus(result.terminationStatus),
+                      stdout: result.standardOutput, stderr: result.standardError)
         // Kept for the secrets check: errors always; what is printed unless the command was
         // asked to show secrets (`--format json` of keys prints whole keys, `--show-secrets` unmasks).
         TestArtifacts.keep(run.stderr, as: "sentry-sdk-stderr")
@@ -21,43 +30,23 @@ enum CLIProcess {
         return run
     }
 
-    /// The program started in the background, for tests that stop it half-way.
+    /// The environment's Sentry variables, which a run sees only when a test gives them.
+    static let clearedVariables = ["SENTRY_AUTH_TOKEN", "SENTRY_URL", "SENTRY_ORG", "SENTRY_PROJECT", "SENTRY_SDK_STATE_URL", "SENTRY_SDK_STATE_DIR", "SENTRY_SDK_PASSWORD"]
+
+    /// The program started in the background, for tests that stop it half-way (what it
+    /// prints is dropped).
     static func start(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Process {
-        let (process, _, _) = try prepared(arguments, in: directory, environment: environment)
-        try process.run()
-        return process
-    }
-
-    private static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Run {
-        let (process, out, err) = try prepared(arguments, in: directory, environment: environment)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                   stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
-    }
-
-    private static func prepared(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestProcess.product("sentry-sdk"))
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
-        for name in ["SENTRY_AUTH_TOKEN", "SENTRY_URL", "SENTRY_ORG", "SENTRY_PROJECT", "SENTRY_SDK_STATE_URL", "SENTRY_SDK_STATE_DIR", "SENTRY_SDK_PASSWORD"] {
-            env[name] = nil
-        }
+        for name in clearedVariables { env[name] = nil }
         process.environment = env.merging(environment) { $1 }
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("sentry-sdk-run-\(UUID().uuidString)")
-        let out = base.appendingPathExtension("out"), err = base.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        return (process, out, err)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }

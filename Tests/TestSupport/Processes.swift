@@ -1,35 +1,37 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// Helpers the test targets share: running programs and finding the package's built products.
 public enum TestProcess {
-    /// Runs a program to its end and returns its exit status and everything it printed. The
-    /// wait happens on a thread of its own: blocking one of the few threads Swift concurrency
-    /// runs tasks on would stall the sandbox servers that other tests run in this process.
+    /// Runs a program to its end and returns its exit status and everything it printed (stdout
+    /// and stderr interleaved, read together so that neither pipe can fill and stall it).
     public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
-        let result = try await offThePool { try runBlocking(executable, arguments, in: directory) }
-        TestArtifacts.keep(result.output, as: URL(fileURLWithPath: executable).lastPathComponent)
-        return result
+        let result = try await Subprocess.run(
+            .path(FilePath(executable)), arguments: Arguments(arguments), workingDirectory: directory.map { FilePath($0.path) },
+            output: .string(limit: outputLimit), error: .combinedWithOutput)
+        let output = result.standardOutput
+        TestArtifacts.keep(output, as: URL(fileURLWithPath: executable).lastPathComponent)
+        return (exitStatus(result.terminationStatus), output)
     }
 
-    /// Runs `work` on a dispatch thread and waits for it without blocking the caller's thread.
+    /// Runs `work` on a thread of its own and waits for it without blocking the caller's thread
+    /// (for waits on a `Process` a test keeps running in the background).
     public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
     }
 
-    public static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL?) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// The most a test reads of a program's output: far more than any of ours prints.
+    public static let outputLimit = 64 << 20
+
+    /// A termination as a shell reports it: the exit code, or 128 plus the signal's number.
+    public static func exitStatus(_ status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
     }
 
     /// Runs the toolchain's `swiftc`.
