@@ -11,15 +11,15 @@ let package = Package(
     // `sentry-sdk` is a link to the repository root, so the package is named the same wherever it is cloned.
     dependencies: [
         .package(path: "sentry-sdk"),
+        .package(path: "../support"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "APIBenchmark",
             dependencies: [
-                "BenchmarkSupport",
+                .product(name: "BenchmarkSupport", package: "support"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
                 .product(name: "SentrySandboxServer", package: "sentry-sdk"),
@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "StackBenchmark",
             dependencies: [
-                "BenchmarkSupport",
+                .product(name: "BenchmarkSupport", package: "support"),
                 .product(name: "SentryResources", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),
                 .product(name: "SentrySandbox", package: "sentry-sdk"),
@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "StateBenchmark",
             dependencies: [
-                "BenchmarkSupport",
+                .product(name: "BenchmarkSupport", package: "support"),
                 .product(name: "SentryResources", package: "sentry-sdk"),
                 .product(name: "SentryPostgresState", package: "sentry-sdk"),
                 .product(name: "SentryAPI", package: "sentry-sdk"),

@@ -26,7 +26,9 @@ struct LinkHeader: Equatable {
 
     init(_ text: String) {
         entries = []
-        var rest = Substring(text)
+        var rest = Substring(text.trimmed)
+        // Some Sentry-compatible servers send the header as a printed Python set: `{'<...>, <...>'}`.
+        if rest.hasPrefix("{'"), rest.hasSuffix("'}") { rest = rest.dropFirst(2).dropLast(2) }
         while let open = rest.firstIndex(of: "<") {
             guard let close = rest[open...].firstIndex(of: ">") else { break }
             let url = String(rest[rest.index(after: open)..<close])

@@ -120,6 +120,8 @@ public final class SentryClient: Sendable {
                 let (reason, mayHaveBeenApplied) = switch failure {
                 case .notSent(let reason): (reason, false)
                 case .answerLost(let reason): (reason, true)
+                case .certificateNotTrusted(let reason):
+                    throw SentryError(kind: .untrustedCertificate, operationID: endpoint.operationID, underlying: reason)
                 }
                 log(endpoint, status: nil, elapsed: elapsed, attempt: attempt, note: mayHaveBeenApplied ? "answer lost" : "not sent")
                 if isPost && mayHaveBeenApplied {
@@ -189,18 +191,30 @@ public final class SentryClient: Sendable {
         return TransportRequest(method: Operation.endpoint.method.rawValue, url: url, headers: headers, body: body, timeout: configuration.requestTimeout)
     }
 
-    /// The response's body as the operation's `Response`, or a `.decoding` error that says
-    /// where in the JSON the answer went wrong (never what it held).
+    /// The response's body as the operation's `Response`, or an error that says where in the
+    /// JSON the answer went wrong (never what it held): `.decoding` for a read,
+    /// `.appliedButUnreadable` for a change, which the server did make.
+    ///
+    /// A body in the shape of a Sentry-compatible server (`CompatibleShape`) is read after it
+    /// is brought to Sentry's; Sentry's own answers decode on the first try and never pay for it.
     static func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
         if Operation.Response.self == NoBody.self, let empty = NoBody() as? Operation.Response { return empty }
+        let failure: any Error
         do {
             return try JSONDecoder().decode(Operation.Response.self, from: response.body)
-        } catch let error as DecodingError {
-            throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status,
-                              jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
         } catch {
-            throw SentryError(kind: .decoding, operationID: Operation.endpoint.operationID, status: response.status, underlying: "unreadable body")
+            failure = error
         }
+        if let normalized = CompatibleShape.normalized(response.body),
+           let decoded = try? JSONDecoder().decode(Operation.Response.self, from: normalized) {
+            return decoded
+        }
+        let kind: SentryError.Kind = Operation.endpoint.method == .get ? .decoding : .appliedButUnreadable
+        guard let error = failure as? DecodingError else {
+            throw SentryError(kind: kind, operationID: Operation.endpoint.operationID, status: response.status, underlying: "unreadable body")
+        }
+        throw SentryError(kind: kind, operationID: Operation.endpoint.operationID, status: response.status,
+                          jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
     }
 
     /// Waits until the rate-limit window of an operation resets, when the server said none of

@@ -28,11 +28,17 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
         public static let server = Kind("server")
         /// The server could not be reached, or the connection failed, and retries did not help.
         public static let transport = Kind("transport")
+        /// The server's TLS certificate is not signed by an authority the client trusts; nothing
+        /// was sent. Not retried: trust the authority with `trustedCertificatesFile`.
+        public static let untrustedCertificate = Kind("untrustedCertificate")
         /// A change was sent but its answer was lost: it may or may not have been applied.
         /// Check the server before trying again.
         public static let outcomeUnknown = Kind("outcomeUnknown")
         /// The answer was not the JSON the operation documents.
         public static let decoding = Kind("decoding")
+        /// A change was applied (the server answered 2xx) but its answer was not the JSON the
+        /// operation documents: do not send it again; look for what it made.
+        public static let appliedButUnreadable = Kind("appliedButUnreadable")
         /// Any other status.
         public static let unexpectedStatus = Kind("unexpectedStatus")
     }
@@ -61,9 +67,9 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
     public var requiredScopes: [String] = []
     /// For `.rateLimited`: when the server said the window resets.
     public var retryAfter: Date?
-    /// For `.decoding`: where in the JSON decoding failed (`[2].dsn.public`).
+    /// For `.decoding` and `.appliedButUnreadable`: where in the JSON decoding failed (`[2].dsn.public`).
     public var jsonPath: String?
-    /// For `.transport` and `.outcomeUnknown`: the underlying failure, described.
+    /// For `.transport`, `.untrustedCertificate` and `.outcomeUnknown`: the underlying failure, described.
     public var underlying: String?
 
     public var description: String {
@@ -85,8 +91,12 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
             return "Sentry failed with status \(status.map(String.init) ?? "5xx") on \(operation)\(detail.map { " (\($0))" } ?? "")."
         case .transport:
             return "Could not reach Sentry for \(operation): \(underlying ?? "the connection failed")."
+        case .untrustedCertificate:
+            return "The server's certificate is not trusted for \(operation) (\(underlying ?? "certificate verification failed")), so nothing was sent: for a server behind a private certificate authority, trust its PEM file (SentryConfiguration.trustedCertificatesFile, or sentry-sdk --ca-certificate)."
         case .outcomeUnknown:
             return "The answer to \(operation) was lost (\(underlying ?? "connection closed")), so it may or may not have been applied: check the server before trying again."
+        case .appliedButUnreadable:
+            return "The server applied \(operation) (status \(status.map(String.init) ?? "2xx")) but its answer was not the expected JSON\(jsonPath.map { " at \($0)" } ?? "")\(underlying.map { ": \($0)" } ?? ""); it was not sent again."
         case .decoding:
             return "Sentry's answer to \(operation) was not the expected JSON\(jsonPath.map { " at \($0)" } ?? "")\(underlying.map { ": \($0)" } ?? "")."
         default:
@@ -103,7 +113,7 @@ extension SentryError {
         if case .string(let text)? = parsed?["detail"] { detail = text }
         if case .errorValueMap(let map)? = parsed?["detail"], case .string(let text)? = map["message"] { detail = text }
         let kind: Kind = switch status {
-        case 400: .validation
+        case 400, 422: .validation
         case 401: .unauthorized
         case 403: .forbidden
         case 404: .notFound
@@ -114,6 +124,7 @@ extension SentryError {
         var error = SentryError(kind: kind, operationID: operationID, status: status, detail: detail)
         if kind == .validation, let parsed {
             error.fieldErrors = fieldErrors(parsed.filter { $0.key != "detail" }, path: [])
+            if case .errorValueArray(let items)? = parsed["detail"] { error.fieldErrors += locatedErrors(items) }
         }
         if kind == .forbidden { error.requiredScopes = requiredScopes }
         return error
@@ -132,6 +143,19 @@ extension SentryError {
                 return (messages.isEmpty ? [] : [FieldError(path: path + [key], messages: messages)]) + nested
             case .errorValueMap(let inner): return fieldErrors(inner, path: path + [key])
             }
+        }
+    }
+
+    /// The field errors of a 422 as some Sentry-compatible servers send them:
+    /// `{"detail": [{"loc": ["body", "rateLimit", "window"], "msg": "..."}]}`.
+    private static func locatedErrors(_ items: [ErrorValue]) -> [FieldError] {
+        items.compactMap { item -> FieldError? in
+            guard case .errorValueMap(let entry) = item, case .string(let message)? = entry["msg"],
+                  case .errorValueArray(let location)? = entry["loc"] else { return nil }
+            let path = location.compactMap { if case .string(let name) = $0 { name } else { nil } }
+            // The first element says where the field is (`body`, `query`, `path`), not which it is.
+            let field = ["body", "query", "path"].contains(path.first ?? "") ? Array(path.dropFirst()) : path
+            return FieldError(path: field, messages: [message])
         }
     }
 

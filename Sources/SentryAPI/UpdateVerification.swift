@@ -5,6 +5,13 @@ extension RateLimit {
     public var asStored: RateLimit? { window > 0 && count > 0 ? self : nil }
 }
 
+extension DynamicSDKLoaderOptions {
+    /// The JavaScript loader's options, by the name Sentry gives each (the spec's fields).
+    public static var options: [(name: String, keyPath: WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {
+        fields.compactMap { field in (field.keyPath as? WritableKeyPath<DynamicSDKLoaderOptions, Bool?>).map { (field.name, $0) } }
+    }
+}
+
 extension UpdateProjectKeyRequest {
     /// The fields this update set that `key` (the server's answer) does not show: some
     /// Sentry-compatible servers accept an update and ignore parts of it. Empty when all applied.
@@ -20,9 +27,8 @@ extension UpdateProjectKeyRequest {
         if let browserSdkVersion, key.browserSdkVersion != browserSdkVersion { ignored.append("browserSdkVersion") }
         if let options = dynamicSdkLoaderOptions {
             let now = key.dynamicSdkLoaderOptions ?? DynamicSDKLoaderOptions()
-            for field in DynamicSDKLoaderOptions.fields {
-                guard let path = field.keyPath as? KeyPath<DynamicSDKLoaderOptions, Bool?>, let wanted = options[keyPath: path] else { continue }
-                if now[keyPath: path] != wanted { ignored.append("dynamicSdkLoaderOptions.\(field.name)") }
+            for (name, path) in DynamicSDKLoaderOptions.options {
+                if let wanted = options[keyPath: path], now[keyPath: path] != wanted { ignored.append("dynamicSdkLoaderOptions.\(name)") }
             }
         }
         return ignored

@@ -130,7 +130,7 @@ struct Reconciler {
             let current = key.dynamicSdkLoaderOptions ?? DynamicSDKLoaderOptions()
             var changed = DynamicSDKLoaderOptions()
             var any = false
-            for (name, path) in ClientKeyRules.loaderOptions {
+            for (name, path) in DynamicSDKLoaderOptions.options {
                 guard let value = wantedOptions[keyPath: path], current[keyPath: path] != value else { continue }
                 changed[keyPath: path] = value
                 fields.append("dynamicSdkLoaderOptions.\(name): \(current[keyPath: path].map(String.init) ?? "unset") -> \(value)")

@@ -42,32 +42,22 @@ public enum ClientKeyRules {
         default:
             break
         }
-        // The spec's rules, on the request a create would send; a rate-limit number left out is
-        // reported above, not checked as a zero.
-        let limit = RateLimit(window: rateLimitWindow ?? 0, count: rateLimitCount ?? 0)
-        let request = CreateProjectKeyRequest(name: name, rateLimit: limit, useCase: useCase)
-        problems += request.validate().filter { violation in
-            switch violation.field {
-            case "rateLimit.window": rateLimitWindow != nil
-            case "rateLimit.count": rateLimitCount != nil
-            default: true
-            }
-        }.map(InvalidProp.init)
+        // The spec's rules, on the request a create would send; a rate-limit number given
+        // without the other is checked alone, beside the problem reported above.
+        let limit = rateLimitWindow.flatMap { window in rateLimitCount.map { RateLimit(window: window, count: $0) } }
+        problems += CreateProjectKeyRequest(name: name, rateLimit: limit, useCase: useCase).validate().map(InvalidProp.init)
+        if limit == nil {
+            if let rateLimitWindow { problems += RateLimit.validate(rateLimitWindow, as: "window", prefix: "rateLimit.").map(InvalidProp.init) }
+            if let rateLimitCount { problems += RateLimit.validate(rateLimitCount, as: "count", prefix: "rateLimit.").map(InvalidProp.init) }
+        }
         problems += UpdateProjectKeyRequest(browserSdkVersion: browserSdkVersion).validate().map(InvalidProp.init)
         return problems
-    }
-
-    /// The JavaScript loader's options, by the name Sentry gives each.
-    public static var loaderOptions: [(name: String, keyPath: WritableKeyPath<DynamicSDKLoaderOptions, Bool?>)] {
-        DynamicSDKLoaderOptions.fields.compactMap { field in
-            (field.keyPath as? WritableKeyPath<DynamicSDKLoaderOptions, Bool?>).map { (field.name, $0) }
-        }
     }
 }
 
 extension InvalidProp {
     /// The problem a broken rule of the spec is.
     public init(_ violation: RuleViolation) {
-        self.init(field: violation.field, rule: "\(violation.rule)\(violation.actual.map { " (\($0))" } ?? "")")
+        self.init(field: violation.field, rule: violation.requirement)
     }
 }

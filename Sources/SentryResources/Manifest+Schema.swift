@@ -64,7 +64,7 @@ extension Manifest {
             "dynamicSdkLoaderOptions": described("dynamicSdkLoaderOptions", [
                 "type": .array([.string("object"), .string("null")]),
                 "additionalProperties": .bool(false),
-                "properties": .object(Dictionary(uniqueKeysWithValues: ClientKeyRules.loaderOptions.map {
+                "properties": .object(Dictionary(uniqueKeysWithValues: DynamicSDKLoaderOptions.options.map {
                     ($0.name, JSONValue.object(["type": .string("boolean")]))
                 })),
             ]),

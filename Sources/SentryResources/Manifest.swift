@@ -303,10 +303,10 @@ struct ManifestReader {
         var loader: DynamicSDKLoaderOptions?
         if let options = fields["dynamicSdkLoaderOptions"], options.null == nil,
            let optionFields = mapping(options, "\(path).dynamicSdkLoaderOptions") {
-            let names = ClientKeyRules.loaderOptions.map(\.name)
+            let names = DynamicSDKLoaderOptions.options.map(\.name)
             checkFields(optionFields, allowed: names, path: "\(path).dynamicSdkLoaderOptions")
             var value = DynamicSDKLoaderOptions()
-            for (name, keyPath) in ClientKeyRules.loaderOptions {
+            for (name, keyPath) in DynamicSDKLoaderOptions.options {
                 value[keyPath: keyPath] = boolean(optionFields, name, path: "\(path).dynamicSdkLoaderOptions")
             }
             loader = value

@@ -101,6 +101,9 @@ enum KeyAdoption {
 extension SentryClient {
     /// Sends a create; when its answer is lost, reads `listing` and takes the one key
     /// `isCandidate` picks out instead of sending it again (sent again only when none is).
+    /// When the server answered but its answer could not be read, the key exists: it is looked
+    /// up the same way and never sent again (the `.appliedButUnreadable` error stands when the
+    /// lookup does not find exactly one).
     ///
     /// - Parameter candidates: what the candidates are, for the error when there are several.
     func createKey(_ operation: Operations.CreateProjectKey, candidates: String, listing: () async throws -> [ProjectKey],
@@ -108,6 +111,10 @@ extension SentryClient {
         switch await result(of: operation) {
         case .success(let created):
             return created
+        case .failure(let error) where error.kind == .appliedButUnreadable:
+            // The server made the key and only its answer could not be read: find it, never send again.
+            guard let found = try? await listing().filter(isCandidate), found.count == 1 else { throw error }
+            return found[0]
         case .failure(let error) where error.kind != .outcomeUnknown:
             throw error
         case .failure:

@@ -199,6 +199,7 @@ public actor Sandbox {
     }
 
     private func dispatch(_ request: SandboxRequest, route: Route, token: SandboxToken) -> SandboxResponse {
+        if configuration.profile == .compatibleServer, let answer = compatibleServerResponse(request, route: route) { return answer }
         do {
             switch route.endpoint.operationID {
             case Operations.ListOrganizations.endpoint.operationID: return try listOrganizations(request)

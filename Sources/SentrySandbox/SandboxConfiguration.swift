@@ -43,6 +43,22 @@ public struct SandboxRateLimit: Sendable, Hashable {
     public static let sentry = SandboxRateLimit(requests: 40, window: 1)
 }
 
+/// Which server a sandbox behaves as.
+public enum SandboxProfile: String, Sendable, CaseIterable {
+    /// sentry.io: Sentry's fields, ids, cursors, rules and messages.
+    case sentry
+    /// A Sentry-compatible open-source server, as observed on one: keys with `projectID` and
+    /// without `secret`, `isActive`, loader or use case, DSNs with `public`, `secret` and
+    /// `security` only; dashed UUID ids, key paths that need them in lower case with a trailing
+    /// slash (else 500); pages of `limit` keys (50, at most 100) with an opaque base64 cursor,
+    /// `X-Hits` and the `Link` header printed as a Python set; updates answered 200 and ignored;
+    /// a missing name, a name over 64 characters or a number over 32767 answered 500; deletes
+    /// answered 204 with a JSON content type; an unknown project listed as `[]`; validation
+    /// errors as 422 `{"detail": [{"loc": [...], "msg": ...}]}`. Organizations and projects
+    /// answer as Sentry's.
+    case compatibleServer = "compatible-server"
+}
+
 /// How a sandbox starts.
 public struct SandboxConfiguration: Sendable {
     /// Organization slug -> project slugs, created at start when missing.
@@ -60,6 +76,8 @@ public struct SandboxConfiguration: Sendable {
     public var publicURL: String
     /// The clock, replaceable in tests of rate limits.
     public var now: @Sendable () -> Date
+    /// Which server the key routes behave as.
+    public var profile: SandboxProfile
 
     /// A configuration; each parameter is the property of the same name.
     public init(
@@ -69,7 +87,8 @@ public struct SandboxConfiguration: Sendable {
         rateLimit: SandboxRateLimit? = nil,
         stateFile: URL? = nil,
         publicURL: String = "",
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        profile: SandboxProfile = .sentry
     ) {
         self.seed = seed
         self.tokens = tokens
@@ -78,6 +97,7 @@ public struct SandboxConfiguration: Sendable {
         self.stateFile = stateFile
         self.publicURL = publicURL
         self.now = now
+        self.profile = profile
     }
 }
 

@@ -87,6 +87,14 @@ import Testing
         #expect(LinkHeader(#"<https://a/?cursor=1:0:1>; rel="previous"; results="false"; cursor="1:0:1", <https://a/?cursor=1:1:0>; rel="next"; results="false"; cursor="1:1:0""#).nextCursor == nil)
     }
 
+    @Test func readsALinkHeaderPrintedAsAPythonSet() {
+        // As a Sentry-compatible server sends it: wrapped in {'...'}, a cursor only where there
+        // are results, and `==` percent-encoded in the URL but not in the parameter.
+        let link = #"{'<http://127.0.0.1:8000/api/0/projects/o/p/keys/>; rel="previous"; results="false", <http://127.0.0.1:8000/api/0/projects/o/p/keys/?cursor=bz01MA%3D%3D>; rel="next"; results="true"; cursor="bz01MA=="'}"#
+        #expect(LinkHeader(link).nextCursor == "bz01MA==")
+        #expect(LinkHeader(#"{'<http://a/>; rel="previous"; results="false", <http://a/>; rel="next"; results="false"'}"#).nextCursor == nil)
+    }
+
     @Test func toleratesOtherHostsOrderWrappingAndMissingParameters() {
         let wrapped = "<https://eu.other.host/x?per_page=100&cursor=5:0:0>;\n rel=\"next\";\n results=\"true\",\n <https://eu.other.host/x?cursor=9:0:1>; rel=\"previous\"; results=\"false\""
         #expect(LinkHeader(wrapped).nextCursor == "5:0:0", "cursor from the URL when the parameter is missing")

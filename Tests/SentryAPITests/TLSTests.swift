@@ -23,12 +23,20 @@ import TestSupport
         #expect(key.dsn.public.hasPrefix("https://"))
         try await trusting.shutdown()
 
-        let plain = SentryClient(configuration: SentryConfiguration(authToken: Secret("tls-token"), baseURL: URL(string: server.url)!, retryBudget: 0))
+        // Without the authority: refused at the handshake, said so, and not retried (the
+        // default budget's four backoffs would take 3.75 s).
+        let plain = SentryClient(configuration: SentryConfiguration(authToken: Secret("tls-token"), baseURL: URL(string: server.url)!))
+        await server.sandbox.clearRequestLog()
+        let started = ContinuousClock.now
         await #expect {
-            try await plain.send(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web"))
+            try await plain.send(Operations.CreateProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web",
+                                                             body: CreateProjectKeyRequest(name: "Never sent")))
         } throws: { error in
-            (error as? SentryError)?.kind == .transport && "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
+            (error as? SentryError)?.kind == .untrustedCertificate && "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
+                && "\(error)".contains("trustedCertificatesFile")
         }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(await server.sandbox.requestLog().isEmpty)
         try await plain.shutdown()
         TestArtifacts.secrets(await server.sandbox.issuedSecrets + ["tls-token"])
         await server.stop()

@@ -25,6 +25,12 @@ import Testing
         #expect(windowOnly == [InvalidProp(field: "rateLimit.count", rule: "must be set when rateLimit.window is")])
         let countOnly = ClientKeyRules.problems(organization: "o", project: "p", name: nil, rateLimitWindow: nil, rateLimitCount: 5)
         #expect(countOnly == [InvalidProp(field: "rateLimit.window", rule: "must be set when rateLimit.count is")])
+        // A lone number is still checked against its own range.
+        let badWindowOnly = ClientKeyRules.problems(organization: "o", project: "p", name: nil, rateLimitWindow: 90_000, rateLimitCount: nil)
+        #expect(badWindowOnly.map(\.description) == ["`rateLimit.count` must be set when rateLimit.window is.",
+                                                     "`rateLimit.window` must be at most 86400 (it is 90000)."])
+        let badCountOnly = ClientKeyRules.problems(organization: "o", project: "p", name: nil, rateLimitWindow: nil, rateLimitCount: -2)
+        #expect(badCountOnly.map(\.field) == ["rateLimit.window", "rateLimit.count"])
     }
 
     @Test func boundariesAreAllowed() {
@@ -39,6 +45,6 @@ import Testing
         let version = ClientKeyRules.problems(organization: "o", project: "p", name: nil, rateLimitWindow: nil, rateLimitCount: nil,
                                               browserSdkVersion: "3.x")
         #expect(version.map(\.description) == ["`browserSdkVersion` must be one of \(BrowserSDKVersion.knownValues.map(\.rawValue).joined(separator: ", ")) (it is \"3.x\")."])
-        #expect(ClientKeyRules.loaderOptions.map(\.name) == ["hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"])
+        #expect(DynamicSDKLoaderOptions.options.map(\.name) == ["hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"])
     }
 }

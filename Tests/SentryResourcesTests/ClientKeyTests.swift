@@ -14,10 +14,10 @@ struct World: AsyncClosable {
     let store: any StateStore
     var sandbox: Sandbox { server.sandbox }
 
-    init(rateLimit: SandboxRateLimit? = nil) async throws {
+    init(rateLimit: SandboxRateLimit? = nil, profile: SandboxProfile = .sentry) async throws {
         let sandbox = try Sandbox(configuration: SandboxConfiguration(
             seed: [("my-org", ["my-project", "other-project"])],
-            tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)], rateLimit: rateLimit))
+            tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)], rateLimit: rateLimit, profile: profile))
         server = try await SandboxServer.start(sandbox)
         state = try StateUnderTest.fresh()
         store = try state.store()

@@ -77,7 +77,7 @@ import TestSupport
         let limit = try #require((keyProperties["rateLimit"] as? [String: Any])?["properties"] as? [String: Any])
         #expect((limit["window"] as? [String: Any])?["maximum"] as? Int == 86_400)
         let loader = try #require((keyProperties["dynamicSdkLoaderOptions"] as? [String: Any])?["properties"] as? [String: Any])
-        #expect(Set(loader.keys) == Set(ClientKeyRules.loaderOptions.map(\.name)))
+        #expect(Set(loader.keys) == Set(DynamicSDKLoaderOptions.options.map(\.name)))
     }
 }
 

@@ -428,9 +428,12 @@ public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible 
         self.actual = actual
     }
 
-    /// One sentence: the field in backticks, the rule and what the value is, as in
+    /// The rule and what the value is, as in "must be at most 86400 (it is 90000)".
+    public var requirement: String { "\(rule)\(actual.map { " (\($0))" } ?? "")" }
+
+    /// One sentence: the field in backticks and the requirement, as in
     /// "\`rateLimit.window\` must be at most 86400 (it is 90000)."
-    public var description: String { "`\(field)` \(rule)\(actual.map { " (\($0))" } ?? "")." }
+    public var description: String { "`\(field)` \(requirement)." }
 }
 
 /// A model that request bodies hold: its fields by JSON name, and the rules the spec sets on
@@ -450,10 +453,14 @@ extension Validatable {
 
     /// Every value that breaks one of the spec's rules, each named by its path after `prefix`.
     public func validate(prefix: String) -> [RuleViolation] {
+        Self.fields.flatMap { name, keyPath in Self.validate(self[keyPath: keyPath], as: name, prefix: prefix) }
+    }
+
+    /// Every rule of the field `name` that `value` breaks, before a whole model is built (a
+    /// rate limit's window given without its count).
+    public static func validate(_ value: Any, as name: String, prefix: String = "") -> [RuleViolation] {
         var violations: [RuleViolation] = []
-        for (name, keyPath) in Self.fields {
-            violations.check(self[keyPath: keyPath], at: prefix + name, Self.rules[name] ?? [])
-        }
+        violations.check(value, at: prefix + name, rules[name] ?? [])
         return violations
     }
 }

@@ -28,7 +28,7 @@ struct UpdateKeyCommand: AsyncParsableCommand {
     var inactive = false
     @Option(help: "The JavaScript SDK version the loader serves: \(BrowserSDKVersion.knownValues.map { $0.rawValue }.joined(separator: ", ")).")
     var browserSdkVersion: String?
-    @Option(help: ArgumentHelp("A loader option as NAME=true|false: \(ClientKeyRules.loaderOptions.map(\.name).joined(separator: ", ")) (repeatable).",
+    @Option(help: ArgumentHelp("A loader option as NAME=true|false: \(DynamicSDKLoaderOptions.options.map(\.name).joined(separator: ", ")) (repeatable).",
                                valueName: "name=bool"))
     var loaderOption: [String] = []
 
@@ -48,7 +48,7 @@ struct UpdateKeyCommand: AsyncParsableCommand {
 
     static func loaderOptions(_ pairs: [String]) throws -> DynamicSDKLoaderOptions {
         var options = DynamicSDKLoaderOptions()
-        let known = ClientKeyRules.loaderOptions
+        let known = DynamicSDKLoaderOptions.options
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let value = Bool(parts[1].lowercased()) else {

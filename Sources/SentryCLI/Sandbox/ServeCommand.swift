@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where DSNs point; {organization_id} is replaced by the organization's id.")
     var ingestURL = "https://o{organization_id}.ingest.sandbox.invalid"
 
+    @Option(help: "Which server to behave as: sentry, or compatible-server (a Sentry-compatible open-source server's key shapes, ids, pages and errors).")
+    var profile: SandboxProfile = .sentry
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
@@ -84,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
             tokens: tokens.map { SandboxToken($0) },
             ingestURL: ingestURL,
             rateLimit: rateLimit.map { SandboxRateLimit(requests: $0, window: 1) },
-            stateFile: state.map { URL(fileURLWithPath: $0) }
+            stateFile: state.map { URL(fileURLWithPath: $0) },
+            profile: profile
         ))
         var certificates: SandboxTLS?
         if tls {
@@ -98,6 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             print("  organization \(organization): \(projects.isEmpty ? "no projects" : projects.joined(separator: ", "))")
         }
         print("  token\(tokens.count == 1 ? "" : "s"): \(tokens.joined(separator: ", "))")
+        if profile != .sentry { print("  profile: \(profile.rawValue)") }
         if tls { print("  certificate authority: \(caFile) (curl --cacert \(caFile); sentry-sdk --ca-certificate \(caFile))") }
         if let (organization, projects) = seed.first, let project = projects.first {
             print("Try: curl\(tls ? " --cacert \(caFile)" : "") -H 'Authorization: Bearer \(tokens[0])' \(server.url)/api/0/projects/\(organization)/\(project)/keys/")
@@ -108,3 +113,5 @@ struct ServeCommand: AsyncParsableCommand {
         print("Stopped.")
     }
 }
+
+extension SandboxProfile: ExpressibleByArgument {}

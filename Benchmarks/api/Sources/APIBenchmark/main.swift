@@ -44,16 +44,7 @@ var config = "silent\nheader = \"Authorization: Bearer \(token)\"\n"
 for _ in 0..<retrieves { config += "url = \"\(serverURL)\(retrieve.path)\"\noutput = \"/dev/null\"\n" }
 try config.write(to: curlConfig, atomically: true, encoding: .utf8)
 
-func runCurl() throws -> Double {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments = ["--config", curlConfig.path]
-    let start = ContinuousClock.now
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-    return seconds(ContinuousClock.now - start)
-}
+func runCurl() throws -> Double { try curl(config: curlConfig) }
 
 func runClient() async throws -> Double {
     let start = ContinuousClock.now

@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import BenchmarkSupport
+import Foundation
+import NIOSSL
+
+// SentryClient, the client swift-openapi-generator generates from Sentry's official schema, and
+// curl, against the same sandbox servers (processes of their own, started by ../run): one plain,
+// one HTTPS with a certificate authority made for the run. On each, in alternating rounds:
+// 1,000 sequential retrieves of one key over one kept-alive connection, and 100 pages of 100 keys.
+//
+// Usage: ClientComparison ROUNDS PLAIN_URL HTTPS_URL CA_FILE; each server accepts bench-token
+// and has the project bench/web, which this program fills with 10,000 keys.
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let rounds = Int(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: ClientComparison ROUNDS PLAIN_URL HTTPS_URL CA_FILE\n".utf8))
+    exit(2)
+}
+let (plainURL, httpsURL, caFile) = (arguments[2], arguments[3], arguments[4])
+let token = "bench-token"
+let keyCount = 10_000
+let retrieves = 1_000
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("client-comparison-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+
+func timed(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    return seconds(ContinuousClock.now - start)
+}
+
+func curlConfig(_ name: String, urls: [String], https: Bool) throws -> URL {
+    var text = "silent\nfail\nheader = \"Authorization: Bearer \(token)\"\n" + (https ? "cacert = \"\(caFile)\"\n" : "")
+    for url in urls { text += "url = \"\(url)\"\noutput = \"/dev/null\"\n" }
+    let file = work.appendingPathComponent("\(name).cfg")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return file
+}
+
+/// The URLs of every page of the project's keys, 100 a page, following the `Link` cursors.
+func pageURLs(_ base: String, https: Bool) async throws -> [String] {
+    var configuration = HTTPClient.Configuration()
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.trustRoots = .file(caFile)
+    if https { configuration.tlsConfiguration = tls }
+    let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    defer { _ = http.shutdown() }
+    let first = "\(base)/api/0/projects/bench/web/keys/?per_page=100"
+    var urls = [first]
+    while true {
+        var request = HTTPClientRequest(url: urls.last!)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await http.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 22)
+        guard let link = response.headers.first(name: "Link"), let cursor = LinkMiddleware.nextCursor(inLink: link) else { break }
+        urls.append("\(first)&cursor=\(cursor)")
+    }
+    return urls
+}
+
+struct Measured { var ours: [Double] = [], official: [Double] = [], curl: [Double] = [] }
+var rows: [(String, Measured)] = []
+
+for (label, url, https) in [("plain HTTP", plainURL, false), ("HTTPS", httpsURL, true)] {
+    let ours = OurKeys(serverURL: url, token: token, caFile: https ? caFile : nil, organization: "bench", project: "web")
+    let official = try OfficialKeys(serverURL: url, token: token, caFile: https ? caFile : nil, organization: "bench", project: "web")
+    let id = try await ours.seed(keyCount)
+    let retrieveURL = "\(url)/api/0/projects/bench/web/keys/\(id)/"
+    let retrieveConfig = try curlConfig("retrieve-\(https)", urls: Array(repeating: retrieveURL, count: retrieves), https: https)
+    let pages = try await pageURLs(url, https: https)
+    guard pages.count == keyCount / 100 else { fatalError("expected \(keyCount / 100) pages, found \(pages.count)") }
+    let listConfig = try curlConfig("list-\(https)", urls: pages, https: https)
+
+    func retrieveOurs() async throws { for _ in 0..<retrieves { _ = try await ours.retrieve(id) } }
+    func retrieveOfficial() async throws { for _ in 0..<retrieves { _ = try await official.retrieve(id) } }
+    func listOurs() async throws { guard try await ours.listAll() == keyCount else { fatalError("SentryClient listed a wrong count") } }
+    func listOfficial() async throws { guard try await official.listAll() == keyCount else { fatalError("the generated client listed a wrong count") } }
+
+    // Warm every path once, then alternate so that none gets a quieter machine.
+    try await retrieveOurs(); try await retrieveOfficial(); _ = try curl(config: retrieveConfig)
+    try await listOurs(); try await listOfficial(); _ = try curl(config: listConfig)
+    var retrieve = Measured(), list = Measured()
+    for _ in 0..<rounds {
+        retrieve.ours.append(try await timed(retrieveOurs))
+        retrieve.official.append(try await timed(retrieveOfficial))
+        retrieve.curl.append(try curl(config: retrieveConfig))
+        list.ours.append(try await timed(listOurs))
+        list.official.append(try await timed(listOfficial))
+        list.curl.append(try curl(config: listConfig))
+    }
+    try await ours.shutdown()
+    try await official.shutdown()
+    rows.append(("1,000 sequential retrieves, \(label)", retrieve))
+    rows.append(("100 pages of 100 keys, \(label)", list))
+}
+
+let benchmark = "SentryClient vs swift-openapi-generator client vs curl"
+var table = """
+SentryClient vs the swift-openapi-generator 1.14.3 client of Sentry's official schema vs curl, one sandbox server each for plain HTTP and HTTPS (processes of their own), \(rounds) rounds, median (min-max)
+
+| measure | SentryClient | generated client | curl | SentryClient / curl | SentryClient / generated |
+| --- | --- | --- | --- | --- | --- |
+
+"""
+for (measure, measured) in rows {
+    let (ours, official, curl) = (Spread(measured.ours), Spread(measured.official), Spread(measured.curl))
+    let toCurl = ours.median / curl.median, toOfficial = ours.median / official.median
+    let https = measure.hasSuffix("HTTPS")
+    recordRow(benchmark: benchmark, measure: "\(measure): SentryClient vs curl", ours: ours.text("s"), theirs: curl.text("s"),
+              ratio: String(format: "%.2fx", toCurl), goal: https ? "<= 1.3x" : "", met: https ? toCurl <= 1.3 : nil)
+    recordRow(benchmark: benchmark, measure: "\(measure): SentryClient vs the generated client", ours: ours.text("s"), theirs: official.text("s"),
+              ratio: String(format: "%.2fx", toOfficial), goal: "< 1x", met: toOfficial < 1)
+    recordRow(benchmark: benchmark, measure: "\(measure): the generated client vs curl", ours: official.text("s"), theirs: curl.text("s"),
+              ratio: String(format: "%.2fx", official.median / curl.median))
+    table += "| \(measure) | \(ours.text("s")) | \(official.text("s")) | \(curl.text("s")) | \(String(format: "%.2fx", toCurl)) | \(String(format: "%.2fx", toOfficial)) |\n"
+}
+print(table)
