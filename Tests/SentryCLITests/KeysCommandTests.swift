@@ -23,7 +23,8 @@ import TestSupport
 
     init() async throws {
         server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
-            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token), SandboxToken("reader", scopes: ["project:read"])])))
+            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token), SandboxToken("reader", scopes: ["project:read"])],
+            profile: SandboxProfile(rawValue: TestServerProfile.rawValue)!)))
     }
 
     @Test func everyCommandEndToEnd() async throws {

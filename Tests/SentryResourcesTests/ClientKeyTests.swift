@@ -14,7 +14,7 @@ struct World: AsyncClosable {
     let store: any StateStore
     var sandbox: Sandbox { server.sandbox }
 
-    init(rateLimit: SandboxRateLimit? = nil, profile: SandboxProfile = .sentry) async throws {
+    init(rateLimit: SandboxRateLimit? = nil, profile: SandboxProfile = SandboxProfile(rawValue: TestServerProfile.rawValue)!) async throws {
         let sandbox = try Sandbox(configuration: SandboxConfiguration(
             seed: [("my-org", ["my-project", "other-project"])],
             tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)], rateLimit: rateLimit, profile: profile))

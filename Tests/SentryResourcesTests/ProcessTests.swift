@@ -45,7 +45,8 @@ import TestSupport
         /// A sandbox, and state of the kind this test run uses (or PostgreSQL when asked).
         init(postgres: Bool = StateUnderTest.usesPostgres) async throws {
             state = try postgres ? StateUnderTest.postgresState() : StateUnderTest.fresh()
-            let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(ProcessTests.token)]))
+            let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(ProcessTests.token)],
+                                                                         profile: SandboxProfile(rawValue: TestServerProfile.rawValue)!))
             server = try await SandboxServer.start(sandbox)
         }
 
