@@ -202,7 +202,8 @@ let package = Package(
         .testTarget(
             name: "SentryAPITests",
             dependencies: ["SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport",
-                           .product(name: "InMemoryTracing", package: "swift-distributed-tracing")] + hummingbirdServer
+                           .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")] + hummingbirdServer
         ),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
         .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),

@@ -131,10 +131,12 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             let beforeConnecting: [HTTPClientError] = [.connectTimeout, .invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown]
             return beforeConnecting.contains(error) ? .notSent(description) : .answerLost(description)
         }
-        // The handshake comes before the request is written: a refused certificate sent nothing.
+        // The handshake and the hostname check come before the request is written: a refused
+        // certificate sent nothing.
         if case NIOSSLError.handshakeFailed = error {
             return description.contains("CERTIFICATE_VERIFY_FAILED") ? .certificateNotTrusted(description) : .notSent(description)
         }
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname { return .certificateNotTrusted(description) }
         if error is NIOConnectionError { return .notSent(description) }
         if let error = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) {
             return .notSent(description)

@@ -63,8 +63,8 @@ public enum TransportFailure: Error, Sendable {
     case notSent(String)
     /// The connection failed or timed out after the request may have been sent.
     case answerLost(String)
-    /// The server's TLS certificate is not signed by an authority the client trusts: nothing
-    /// was sent, and sending again cannot help.
+    /// The server's TLS certificate could not be verified (an authority the client does not
+    /// trust, expired, or issued for another name): nothing was sent, and sending again cannot help.
     case certificateNotTrusted(String)
 }
 

@@ -28,8 +28,8 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
         public static let server = Kind("server")
         /// The server could not be reached, or the connection failed, and retries did not help.
         public static let transport = Kind("transport")
-        /// The server's TLS certificate is not signed by an authority the client trusts; nothing
-        /// was sent. Not retried: trust the authority with `trustedCertificatesFile`.
+        /// The server's TLS certificate could not be verified (an authority the client does not
+        /// trust, expired, or issued for another name); nothing was sent, and it is not retried.
         public static let untrustedCertificate = Kind("untrustedCertificate")
         /// A change was sent but its answer was lost: it may or may not have been applied.
         /// Check the server before trying again.
@@ -92,7 +92,7 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
         case .transport:
             return "Could not reach Sentry for \(operation): \(underlying ?? "the connection failed")."
         case .untrustedCertificate:
-            return "The server's certificate is not trusted for \(operation) (\(underlying ?? "certificate verification failed")), so nothing was sent: for a server behind a private certificate authority, trust its PEM file (SentryConfiguration.trustedCertificatesFile, or sentry-sdk --ca-certificate)."
+            return "The server's certificate could not be verified for \(operation) (\(underlying ?? "certificate verification failed")), so nothing was sent: check the URL and the certificate's dates; for a server behind a private certificate authority, trust its PEM file (SentryConfiguration.trustedCertificatesFile, or sentry-sdk --ca-certificate)."
         case .outcomeUnknown:
             return "The answer to \(operation) was lost (\(underlying ?? "connection closed")), so it may or may not have been applied: check the server before trying again."
         case .appliedButUnreadable:

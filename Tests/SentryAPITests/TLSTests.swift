@@ -1,5 +1,6 @@
 import Foundation
-import SentryAPI
+import NIOSSL
+@testable import SentryAPI
 import SentrySandbox
 import SentrySandboxServer
 import Testing
@@ -41,5 +42,12 @@ import TestSupport
         TestArtifacts.secrets(await server.sandbox.issuedSecrets + ["tls-token"])
         await server.stop()
         try? FileManager.default.removeItem(at: authority)
+    }
+
+    /// A certificate for another name fails after the handshake, in the hostname check: also
+    /// refused before anything is written.
+    @Test func aCertificateForAnotherNameIsNotTrusted() {
+        let failure = AsyncHTTPClientTransport.classify(NIOSSLExtraError.failedToValidateHostname)
+        guard case .certificateNotTrusted = failure else { Issue.record("classified as \(failure)"); return }
     }
 }
