@@ -56,6 +56,7 @@ struct Reconciler {
         await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
         guard await stack.writes else { return nil }
         // Record the intent first: a run stopped before the answer can find the key next time.
+        let previous = await stack.record(props.id)
         try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: -1, attributes: [
             "organization": .string(props.organization), "project": .string(props.project),
             "name": .string(props.name), "pending": .bool(true),
@@ -67,10 +68,17 @@ struct Reconciler {
         // A create whose answer was lost may have happened: the key is looked for among the
         // project's keys this stack does not track before the create is sent again.
         let tracked = await stack.trackedKeyIDs()
-        var key = try await client.createKey(operation, candidates: "named \"\(props.name)\" that this stack does not track", listing: {
-            await stack.forgetListing(organization: props.organization, project: props.project)
-            return try await stack.keys(organization: props.organization, project: props.project, client: client)
-        }) { $0.name == props.name && !tracked.contains($0.id) }  // as `untracked(named:in:)`, with the ids read before the create
+        var key: ProjectKey
+        do {
+            key = try await client.createKey(operation, candidates: "named \"\(props.name)\" that this stack does not track", listing: {
+                await stack.forgetListing(organization: props.organization, project: props.project)
+                return try await stack.keys(organization: props.organization, project: props.project, client: client)
+            }) { $0.name == props.name && !tracked.contains($0.id) }  // as `untracked(named:in:)`, with the ids read before the create
+        } catch let error as SentryError where (400..<500).contains(error.status ?? 0) {
+            // Refused, so nothing was made: the state goes back to what it held before the intent.
+            if let previous { try await stack.save(previous) } else { try await stack.forget(props.id) }
+            throw error
+        }
         await stack.remember(key, organization: props.organization, project: props.project)
         try verifyCreate(key)
         // What a create cannot set (active, loader), set with one update.
@@ -88,7 +96,7 @@ struct Reconciler {
             await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
             // Saved again when the record is stale, or lacks sealed secrets a password can now
             // seal (a password set later, or stored secrets forgotten after one was lost).
-            let unsealed = stack.sealer != nil && current.secret != nil && record?.secrets.isEmpty == true
+            let unsealed = stack.sealer != nil && (current.secret != nil || current.dsn.secret != nil) && record?.secrets.isEmpty == true
             if record == nil || record?.string("name") != props.name || unsealed { try await save(current) }
             return current
         }

@@ -99,18 +99,20 @@ import TestSupport
             // Until 50 runs were killed before they finished (a run that ends first is not counted).
             while killed < 50 && round < 150 {
                 defer { round += 1 }
-                // Every round changes what is declared: new names, and a few keys more or fewer.
+                // Every round changes what is declared: new names (where the server applies
+                // updates), and a few keys more or fewer.
                 let count = 8 + round % 5
-                let victim = try Runner(url: setup.server.url, state: setup.state, keys: count, suffix: "v\(round)")
+                let suffix = TestServerProfile.appliesUpdates ? "v\(round)" : "v0"
+                let victim = try Runner(url: setup.server.url, state: setup.state, keys: count, suffix: suffix)
                 try await Task.sleep(for: .milliseconds(Int.random(in: 10...300, using: &generator)))
                 victim.kill()
                 _ = try await victim.finish()
                 if victim.process.terminationReason == .uncaughtSignal { killed += 1 }
 
-                let next = try await Runner(url: setup.server.url, state: setup.state, keys: count, suffix: "v\(round)").finish()
+                let next = try await Runner(url: setup.server.url, state: setup.state, keys: count, suffix: suffix).finish()
                 #expect(next.status == 0, "round \(round): the run after the kill failed: \(next.output)")
                 let names = try await setup.serverKeyNames()
-                #expect(names.sorted() == (0..<count).map { "Key \($0) v\(round)" }.sorted(),
+                #expect(names.sorted() == (0..<count).map { "Key \($0) \(suffix)" }.sorted(),
                         "round \(round): the server has \(names.sorted())")
                 #expect(try await setup.recordIDs() == Set((0..<count).map { "k\($0)" }), "round \(round)")
             }
