@@ -48,6 +48,7 @@ let package = Package(
         // Hummingbird runs as a service; the sandbox server stops through a graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Shared state for teams (SentryPostgresState only), and its TLS settings.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -144,6 +145,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Gzip and deflate request bodies, as SDKs send events to the ingest endpoints.
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // `sentry-sdk`, the one program: keys, manifests (plan, apply, destroy, output), state
@@ -207,7 +211,10 @@ let package = Package(
         ),
         .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
         .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),
-        .testTarget(name: "SentrySandboxTests", dependencies: ["SentrySandbox", "SentrySandboxServer", "SentryAPI"]),
+        .testTarget(name: "SentrySandboxTests", dependencies: [
+            "SentrySandbox", "SentrySandboxServer", "SentryAPI", "SentryModels",
+            .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "SentryCLITests", dependencies: [
             "SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
             .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),

@@ -13,7 +13,7 @@ struct Route {
         Operations.GetProjectKey.endpoint, Operations.UpdateProjectKey.endpoint, Operations.DeleteProjectKey.endpoint,
         Operations.ListOrganizations.endpoint, Operations.GetOrganization.endpoint,
         Operations.ListOrganizationProjects.endpoint, Operations.GetProject.endpoint,
-        Operations.ListOrganizationProjectKeys.endpoint,
+        Operations.ListOrganizationProjectKeys.endpoint, Operations.GetAPIRoot.endpoint, Operations.ListYourProjects.endpoint,
     ]
 
     var endpoint: Endpoint
@@ -22,8 +22,10 @@ struct Route {
 
     subscript(_ name: String) -> String { parameters[name] ?? "" }
 
+    /// The operation for a method and path; HEAD is answered as GET, as Django does.
     static func match(method: String, path: String) -> Route? {
         let segments = split(path)
+        let method = method == "HEAD" ? "GET" : method
         for endpoint in endpoints where endpoint.method.rawValue == method {
             if let parameters = bind(template: endpoint.pathTemplate, to: segments) {
                 return Route(endpoint: endpoint, parameters: parameters)
@@ -32,10 +34,14 @@ struct Route {
         return nil
     }
 
-    /// Whether some operation has this path (with another method).
-    static func pathExists(_ path: String) -> Bool {
+    /// The methods a path answers, in the order Sentry's `Allow` header lists them (HEAD with
+    /// GET, OPTIONS always); `nil` when no operation has the path.
+    static func methods(_ path: String) -> [String]? {
         let segments = split(path)
-        return endpoints.contains { bind(template: $0.pathTemplate, to: segments) != nil }
+        let served = Set(endpoints.filter { bind(template: $0.pathTemplate, to: segments) != nil }.map(\.method.rawValue))
+        guard !served.isEmpty else { return nil }
+        let head = served.contains("GET") ? ["HEAD"] : []
+        return ["GET", "POST", "PUT", "PATCH", "DELETE"].filter(served.contains) + head + ["OPTIONS"]
     }
 
     /// Sentry's URLs end with a slash; a missing one is forgiven.

@@ -34,7 +34,7 @@ extension Sandbox {
         case Operations.DeleteProjectKey.endpoint.operationID:
             guard let project, let key = compatibleKey(route["key_id"], in: project) else { return .detail(404, "Not Found") }
             store.keys.removeAll { $0.id == key.id }
-            do { try persist() } catch { return SandboxError.stateNotSaved(String(describing: error)).response }
+            do { try save() } catch { return error.response }
             // No body, but a JSON content type.
             return SandboxResponse(status: 204, headers: [("Content-Type", "application/json")])
         case Operations.ListOrganizationProjectKeys.endpoint.operationID:
@@ -68,18 +68,15 @@ extension Sandbox {
                 if field == "window" { window = number } else if field == "count" { count = number }
             }
         }
-        var generator = SystemRandomNumberGenerator()
         let hasLimit = (window ?? 0) > 0 && (count ?? 0) > 0
-        let key = SandboxStore.Key(
-            id: store.nextID(), projectID: project.id,
-            publicKey: Self.randomHex(using: &generator), secretKey: Self.randomHex(using: &generator),
-            label: name, isActive: true,
-            rateLimitWindow: hasLimit ? window : nil, rateLimitCount: hasLimit ? count : nil,
-            useCase: "user", browserSdkVersion: nil, loaderOptions: [:],
-            dateCreated: Date(timeIntervalSince1970: (configuration.now().timeIntervalSince1970 * 1_000).rounded() / 1_000)
-        )
-        store.keys.append(key)
-        do { try persist() } catch { return SandboxError.stateNotSaved(String(describing: error)).response }
+        // That server keeps dates to the millisecond and has no loader settings.
+        let now = Date(timeIntervalSince1970: (configuration.now().timeIntervalSince1970 * 1_000).rounded() / 1_000)
+        var key = store.addKey(projectID: project.id, label: name, now: now)
+        key.rateLimitWindow = hasLimit ? window : nil
+        key.rateLimitCount = hasLimit ? count : nil
+        key.loaderOptions = [:]
+        store.keys[store.keys.count - 1] = key
+        do { try save() } catch { return error.response }
         return .json(201, compatibleRepresentation(of: key))
     }
 

@@ -71,8 +71,9 @@ extension Sandbox {
         return data
     }
 
+    /// The request's cursor; absent or empty is the first page, as Sentry reads it.
     func parseCursor(_ request: SandboxRequest) throws(SandboxError) -> Cursor? {
-        guard let text = request.queryValue("cursor") else { return nil }
+        guard let text = request.queryValue("cursor"), !text.isEmpty else { return nil }
         guard let cursor = Cursor(text) else { throw .badRequest("Invalid cursor parameter.") }
         return cursor
     }
@@ -128,20 +129,14 @@ extension Sandbox {
         var generator = SystemRandomNumberGenerator()
         let label = (name?.isEmpty ?? true) ? PetName.random(using: &generator) : name!
         let hasLimit = (window ?? 0) > 0 && (count ?? 0) > 0
-        let key = SandboxStore.Key(
-            id: store.nextID(), projectID: project.id,
-            publicKey: keys["public"] ?? Self.randomHex(using: &generator),
-            secretKey: keys["secret"] ?? Self.randomHex(using: &generator),
-            label: label, isActive: true,
-            rateLimitWindow: hasLimit ? window : nil, rateLimitCount: hasLimit ? count : nil,
-            // Only superusers may create keys for Sentry's internal use cases.
-            useCase: token.isSuperuser ? useCase : "user",
-            browserSdkVersion: nil,
-            loaderOptions: ["hasPerformance": true, "hasReplay": true],
-            dateCreated: microseconds(configuration.now())
-        )
+        var key = store.addKey(projectID: project.id, label: label, publicKey: keys["public"], secretKey: keys["secret"],
+                               now: configuration.now())
+        key.rateLimitWindow = hasLimit ? window : nil
+        key.rateLimitCount = hasLimit ? count : nil
+        // Only superusers may create keys for Sentry's internal use cases.
+        key.useCase = token.isSuperuser ? useCase : "user"
+        store.keys[store.keys.count - 1] = key
         issuedSecrets.append(key.secretKey)
-        store.keys.append(key)
         try save()
         return .json(201, representation(of: key, token: token))
     }
@@ -237,20 +232,8 @@ extension Sandbox {
         return result
     }
 
-    private func save() throws(SandboxError) {
+    /// Writes the state file, if there is one; a failure is the 500 Sentry would answer.
+    func save() throws(SandboxError) {
         do { try persist() } catch { throw .stateNotSaved(String(describing: error)) }
-    }
-
-    static func randomHex<G: RandomNumberGenerator>(using generator: inout G) -> String {
-        let digits = Array("0123456789abcdef")
-        return String((0..<16).flatMap { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-        })
-    }
-
-    /// Dates are kept to the microsecond, as Sentry's database keeps them.
-    func microseconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
     }
 }

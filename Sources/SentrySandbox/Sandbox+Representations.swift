@@ -16,7 +16,7 @@ extension Sandbox {
 
     func representation(of key: SandboxStore.Key, token: SandboxToken) -> ProjectKey {
         let project = store.projects.first { $0.id == key.projectID }!
-        let base = configuration.ingestURL.replacing("{organization_id}", with: String(project.organizationID))
+        let base = ingestBase.replacing("{organization_id}", with: String(project.organizationID))
         let (scheme, host) = base.firstRange(of: "://").map { (String(base[..<$0.lowerBound]), String(base[$0.upperBound...])) } ?? ("https", base)
         let api = "\(scheme)://\(host)/api/\(project.id)"
         let rateLimit: RateLimit? = if let window = key.rateLimitWindow, let count = key.rateLimitCount, window > 0, count > 0 {
@@ -61,7 +61,9 @@ extension Sandbox {
             dateCreated: DateTime(rawValue: sentryTimestamp(organization.dateCreated)),
             status: OrganizationStatus(id: "active", name: "active"),
             isEarlyAdopter: false, require2FA: false, features: [],
-            links: OrganizationLinks(organizationUrl: baseURL, regionUrl: baseURL)
+            links: OrganizationLinks(organizationUrl: baseURL, regionUrl: baseURL),
+            avatar: Avatar(avatarType: "letter_avatar", avatarUuid: nil), hasAuthProvider: false,
+            allowMemberInvite: true, allowMemberProjectCreation: true, allowSuperuserAccess: false
         )
     }
 
@@ -69,8 +71,26 @@ extension Sandbox {
         Project(
             id: String(project.id), slug: project.slug, name: project.name, platform: project.platform,
             dateCreated: DateTime(rawValue: sentryTimestamp(project.dateCreated)),
-            isBookmarked: false, isMember: true, hasAccess: true, features: [], firstEvent: nil, status: "active"
+            isBookmarked: false, isMember: true, hasAccess: true, features: [],
+            firstEvent: received.first { $0.projectID == project.id && $0.outcome == .accepted }.map { DateTime(rawValue: sentryTimestamp($0.receivedAt)) },
+            status: "active", access: Self.projectAccess, platforms: [], teams: [], environments: [],
+            isPublic: false, isInternal: false, avatar: Avatar(avatarType: "letter_avatar", avatarUuid: nil), color: Self.color(of: project.slug),
+            firstTransactionEvent: false, hasSessions: false, hasProfiles: false, hasReplays: false, hasMonitors: false
         )
+    }
+}
+
+extension Sandbox {
+    /// The scopes a project's `access` lists for a caller with every scope.
+    static let projectAccess = ["alerts:read", "alerts:write", "event:admin", "event:read", "event:write", "member:read",
+                                "org:read", "project:admin", "project:read", "project:releases", "project:write",
+                                "team:admin", "team:read", "team:write"]
+
+    /// A colour picked from the slug, as Sentry picks a project's from its slug: the same slug
+    /// always gets the same colour.
+    static func color(of slug: String) -> String {
+        let palette = ["#3f70bf", "#bf3f70", "#70bf3f", "#bf703f", "#3fbf70", "#703fbf", "#8f6f3f", "#3f8f8f"]
+        return palette[slug.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF } % palette.count]
     }
 }
 

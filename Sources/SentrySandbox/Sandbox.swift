@@ -26,6 +26,10 @@ public actor Sandbox {
     private var windows: [String: (start: Int, count: Int)] = [:]
     /// Set by the server once it knows its address, for `Link` headers.
     private var publicURL: String
+    /// The address a server serves the sandbox at, once it is bound.
+    private var servedURL: String?
+    /// What arrived at the ingest endpoints, oldest first.
+    var received: [ReceivedEvent] = []
     /// Each key's JSON as ordinary callers see it, by row id: encoding is most of the cost of
     /// a list, and a key's JSON changes only when the key does.
     var encodedKeys: [Int: Data] = [:]
@@ -39,10 +43,13 @@ public actor Sandbox {
             store = try SandboxStore.read(from: file)
         }
         let now = configuration.now()
+        let keysBefore = store.keys.count
+        let defaultKeys = configuration.defaultKeys && configuration.profile == .sentry
         for (organization, projects) in configuration.seed {
-            store.seed(organization: organization, project: nil, now: now)
-            for project in projects { store.seed(organization: organization, project: project, now: now) }
+            store.seed(organization: organization, project: nil, now: now, defaultKey: false)
+            for project in projects { store.seed(organization: organization, project: project, now: now, defaultKey: defaultKeys) }
         }
+        issuedSecrets = store.keys.dropFirst(keysBefore).map(\.secretKey)
         self.store = store
         tokens = Dictionary(configuration.tokens.map { ($0.value, $0) }, uniquingKeysWith: { _, last in last })
         publicURL = configuration.publicURL
@@ -68,15 +75,28 @@ public actor Sandbox {
 
     /// Adds an organization and project (as `--org`/`--project` do at start).
     public func seed(organization: String, project: String) throws {
-        store.seed(organization: organization, project: project, now: configuration.now())
+        let keysBefore = store.keys.count
+        store.seed(organization: organization, project: project, now: configuration.now(),
+                   defaultKey: configuration.defaultKeys && configuration.profile == .sentry)
+        issuedSecrets += store.keys.dropFirst(keysBefore).map(\.secretKey)
         try persist()
     }
 
     /// Accepts another token.
     public func addToken(_ token: SandboxToken) { tokens[token.value] = token }
 
-    /// Sets the URL of `Link` headers, once: the server's address, known when it is bound.
-    package func setPublicURL(_ url: String) { if publicURL.isEmpty { publicURL = url } }
+    /// Tells the sandbox the address a server serves it at, once it is bound: `Link` headers
+    /// point there unless `publicURL` was set, and DSNs unless `ingestURL` was.
+    package func served(at url: String) {
+        if publicURL.isEmpty { publicURL = url }
+        servedURL = url
+        encodedKeys.removeAll()
+    }
+
+    /// Where DSNs point, with `{organization_id}` still to fill in.
+    var ingestBase: String {
+        configuration.ingestURL ?? servedURL ?? "https://o{organization_id}.ingest.sandbox.invalid"
+    }
 
     /// The URL `Link` headers point at.
     var baseURL: String { publicURL.isEmpty ? "http://127.0.0.1" : publicURL }
@@ -102,29 +122,92 @@ public actor Sandbox {
     }
 
     private func respond(to request: SandboxRequest, route: Route?) -> SandboxResponse {
+        if let (projectID, endpoint) = Self.ingestEndpoint(request.path) {
+            return ingest(request, projectID: projectID, endpoint: endpoint)
+        }
+        if request.method == "OPTIONS", let methods = Route.methods(request.path) {
+            return Self.options(allowing: methods)
+        }
+        if request.path == Self.receivedEventsPath || request.path == Self.receivedEventsPath.dropLast() {
+            switch authenticate(request) {
+            case .token: return receivedEventsResponse(request)
+            case .refused(let refusal): return refusal
+            case .none: return Self.unauthorized("Authentication credentials were not provided.")
+            }
+        }
         guard let route else {
-            if Route.pathExists(request.path) {
-                return .detail(405, "Method \"\(request.method)\" not allowed.")
+            if let methods = Route.methods(request.path) {
+                var response = SandboxResponse.detail(405, "Method \"\(request.method)\" not allowed.")
+                response.headers.append(("Allow", methods.joined(separator: ", ")))
+                return response
             }
             return SandboxError.notFound().response
         }
         // Authentication, then the rate limit, then scopes, as Sentry's middleware orders them.
-        guard let authorization = request.headers["authorization"], authorization.lowercased().hasPrefix("bearer ") else {
-            return .detail(401, "Authentication credentials were not provided.")
+        let token: SandboxToken?
+        switch authenticate(request) {
+        case .token(let found): token = found
+        case .refused(let refusal): return refusal
+        case .none:
+            // The API root needs no token; every other operation does.
+            guard route.endpoint.requiredScopes.isEmpty else { return Self.unauthorized("Authentication credentials were not provided.") }
+            token = nil
         }
-        guard let token = tokens[String(authorization.dropFirst("bearer ".count)).trimmed] else {
-            return .detail(401, "Invalid token")
-        }
-        let limit = rateLimit(token: token, operationID: route.endpoint.operationID)
+        let limit = token.map { rateLimit(token: $0, operationID: route.endpoint.operationID) } ?? (headers: [], exceeded: nil)
         if let limited = limit.exceeded { return limited }
         var response: SandboxResponse
-        if token.scopes.isDisjoint(with: route.endpoint.requiredScopes) {
+        // Sentry's permission classes map each method to its scopes and have none for HEAD, so a
+        // token's HEAD is refused (src/sentry/api/permissions.py, ScopedPermission); the API
+        // root has no permission classes.
+        let scopes = request.method == "HEAD" ? [] : route.endpoint.requiredScopes
+        if let token, !route.endpoint.requiredScopes.isEmpty, token.scopes.isDisjoint(with: scopes) {
             response = .detail(403, "You do not have permission to perform this action.")
-        } else {
+        } else if let token {
             response = respondWithFaults(to: request, route: route, token: token)
+        } else {
+            response = apiRoot(token: nil)
         }
         response.headers += limit.headers
+        if request.method == "HEAD" { response.body = Data() }
         return response
+    }
+
+    /// The token of the request's `Authorization: Bearer` header, or the 401 Sentry answers for
+    /// a malformed or unknown one (src/sentry/api/authentication.py).
+    private func authenticate(_ request: SandboxRequest) -> Authentication {
+        let words = (request.headers["authorization"] ?? "").split(whereSeparator: \.isWhitespace)
+        guard let scheme = words.first, scheme.lowercased() == "bearer" else { return .none }
+        guard words.count > 1 else { return .refused(Self.unauthorized("Invalid token header. No credentials provided.")) }
+        guard words.count == 2 else { return .refused(Self.unauthorized("Invalid token header. Token string should not contain spaces.")) }
+        guard let token = tokens[String(words[1])] else { return .refused(Self.unauthorized("Invalid token")) }
+        return .token(token)
+    }
+
+    private enum Authentication {
+        /// No bearer header.
+        case none
+        case token(SandboxToken)
+        /// A bearer header that names no token, and the answer.
+        case refused(SandboxResponse)
+    }
+
+    /// A 401, with the challenge Sentry's first authentication class names.
+    static func unauthorized(_ message: String) -> SandboxResponse {
+        var response = SandboxResponse.detail(401, message)
+        response.headers.append(("WWW-Authenticate", "xBasic realm=\"api\""))
+        return response
+    }
+
+    /// Sentry's answer to a preflight: 200 with no body and the CORS headers, before any
+    /// authentication (src/sentry/api/base.py, `allow_cors_options`).
+    static func options(allowing methods: [String]) -> SandboxResponse {
+        let allowed = methods.joined(separator: ", ")
+        return SandboxResponse(status: 200, headers: [
+            ("Allow", allowed), ("Access-Control-Allow-Methods", allowed),
+            ("Access-Control-Allow-Headers", "X-Sentry-Auth, X-Requested-With, Origin, Accept, Content-Type, Authentication, Authorization, Content-Encoding, sentry-trace, baggage, X-CSRFToken"),
+            ("Access-Control-Expose-Headers", "X-Sentry-Error, X-Sentry-Direct-Hit, X-Hits, X-Max-Hits, Endpoint, Retry-After, Link"),
+            ("Access-Control-Allow-Origin", "*"), ("Access-Control-Max-Age", "3600"),
+        ])
     }
 
     private func respondWithFaults(to request: SandboxRequest, route: Route, token: SandboxToken) -> SandboxResponse {
@@ -202,6 +285,8 @@ public actor Sandbox {
         if configuration.profile == .compatibleServer, let answer = compatibleServerResponse(request, route: route) { return answer }
         do {
             switch route.endpoint.operationID {
+            case Operations.GetAPIRoot.endpoint.operationID: return apiRoot(token: token)
+            case Operations.ListYourProjects.endpoint.operationID: return try listYourProjects(request)
             case Operations.ListOrganizations.endpoint.operationID: return try listOrganizations(request)
             case Operations.GetOrganization.endpoint.operationID: return try getOrganization(route)
             case Operations.ListOrganizationProjects.endpoint.operationID: return try listOrganizationProjects(request, route)

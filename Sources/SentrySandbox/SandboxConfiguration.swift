@@ -66,7 +66,12 @@ public struct SandboxConfiguration: Sendable {
     /// The tokens accepted; requests without one of them get 401.
     public var tokens: [SandboxToken]
     /// Where DSNs point; `{organization_id}` is replaced by the organization's numeric id.
-    public var ingestURL: String
+    /// `nil`: at the sandbox itself once a server serves it (its ingest endpoints take the
+    /// events), else at `https://o{organization_id}.ingest.sandbox.invalid`.
+    public var ingestURL: String?
+    /// Whether each project the sandbox creates gets a key named "Default", as Sentry gives
+    /// every new project one.
+    public var defaultKeys: Bool
     /// `nil`: no rate limiting (like self-hosted Sentry).
     public var rateLimit: SandboxRateLimit?
     /// A JSON file that keeps the sandbox's state across restarts (written after every change).
@@ -83,7 +88,8 @@ public struct SandboxConfiguration: Sendable {
     public init(
         seed: [(organization: String, projects: [String])] = [],
         tokens: [SandboxToken] = [],
-        ingestURL: String = "https://o{organization_id}.ingest.sandbox.invalid",
+        ingestURL: String? = nil,
+        defaultKeys: Bool = true,
         rateLimit: SandboxRateLimit? = nil,
         stateFile: URL? = nil,
         publicURL: String = "",
@@ -93,6 +99,7 @@ public struct SandboxConfiguration: Sendable {
         self.seed = seed
         self.tokens = tokens
         self.ingestURL = ingestURL
+        self.defaultKeys = defaultKeys
         self.rateLimit = rateLimit
         self.stateFile = stateFile
         self.publicURL = publicURL

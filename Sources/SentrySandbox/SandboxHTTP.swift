@@ -44,9 +44,10 @@ public struct SandboxRequest: Sendable {
         self.init(method: method, path: path, query: items, headers: headers, body: body)
     }
 
-    /// The first value of a query parameter.
+    /// A query parameter's value; the last one when it is repeated, as Django's `QueryDict.get`
+    /// reads it.
     func queryValue(_ name: String) -> String? {
-        query.first { $0.name == name }?.value
+        query.last { $0.name == name }?.value
     }
 }
 

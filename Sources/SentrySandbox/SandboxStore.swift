@@ -93,9 +93,10 @@ public struct SandboxStore: Codable, Sendable, Equatable {
         projects.first { $0.organizationID == organization.id && ($0.slug == idOrSlug || String($0.id) == idOrSlug) }
     }
 
-    /// Adds an organization and a project unless they exist; returns the project.
+    /// Adds an organization and a project unless they exist, and a key named "Default" to a
+    /// new project when `defaultKey` is set; returns the project.
     @discardableResult
-    mutating func seed(organization slug: String, project projectSlug: String?, now: Date) -> Project? {
+    mutating func seed(organization slug: String, project projectSlug: String?, now: Date, defaultKey: Bool) -> Project? {
         var organization = self.organization(slug)
         if organization == nil {
             let new = Organization(id: nextID(), slug: slug, name: slug, dateCreated: now)
@@ -106,7 +107,35 @@ public struct SandboxStore: Codable, Sendable, Equatable {
         if let existing = project(projectSlug, in: organization) { return existing }
         let new = Project(id: nextID(), organizationID: organization.id, slug: projectSlug, name: projectSlug, platform: nil, dateCreated: now)
         projects.append(new)
+        if defaultKey { addKey(projectID: new.id, label: "Default", now: now) }
         return new
+    }
+
+    /// Adds an active key of the `user` use case, with no rate limit and the loader settings a
+    /// new key gets; the keys not given are random.
+    @discardableResult
+    mutating func addKey(projectID: Int, label: String, publicKey: String? = nil, secretKey: String? = nil, now: Date) -> Key {
+        var generator = SystemRandomNumberGenerator()
+        let key = Key(
+            id: nextID(), projectID: projectID,
+            publicKey: publicKey ?? Self.randomHex(using: &generator),
+            secretKey: secretKey ?? Self.randomHex(using: &generator),
+            label: label, isActive: true, rateLimitWindow: nil, rateLimitCount: nil, useCase: "user",
+            browserSdkVersion: nil, loaderOptions: ["hasPerformance": true, "hasReplay": true],
+            // Kept to the microsecond, as Sentry's database keeps dates.
+            dateCreated: Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+        )
+        keys.append(key)
+        return key
+    }
+
+    /// 32 random lowercase hex digits, as Sentry's public and secret keys are.
+    static func randomHex<G: RandomNumberGenerator>(using generator: inout G) -> String {
+        let digits = Array("0123456789abcdef")
+        return String((0..<16).flatMap { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+        })
     }
 
     // MARK: Persistence

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -57,7 +58,7 @@ public final class SandboxServer: Sendable {
                                                    responder: CallbackResponder<SandboxRequestContext> { request, context in
             try await Self.respond(to: request, context: context, sandbox: sandbox)
         })
-        await sandbox.setPublicURL("\(tls == nil ? "http" : "https")://\(host):\(server.port)")
+        await sandbox.served(at: "\(tls == nil ? "http" : "https")://\(host):\(server.port)")
         return SandboxServer(sandbox: sandbox, host: host, tls: tls, server: server)
     }
 
@@ -73,9 +74,12 @@ public final class SandboxServer: Sendable {
 
     private static func respond(to request: Request, context: SandboxRequestContext, sandbox: Sandbox) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: 1 << 20)
+        var body = try await request.collectBody(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
+        if let encoding = headers.removeValue(forKey: "content-encoding") {
+            if let refusal = decode(&body, encoding: encoding) { return refusal }
+        }
         let answer = await sandbox.handle(SandboxRequest(
             method: request.method.rawValue, target: request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""),
             headers: headers, body: Data(buffer: body)
@@ -95,6 +99,33 @@ public final class SandboxServer: Sendable {
         )
     }
 
+    /// The largest body a compressed request may inflate to.
+    static let maximumInflatedBody = 20 << 20
+
+    /// Decodes a body from its `Content-Encoding` in place, or returns the answer refusing it:
+    /// gzip and deflate, as Relay takes them (it also takes br and zstd, which the sandbox
+    /// answers 415); an empty, `identity` or `utf-8` encoding is the body as it is, as Relay
+    /// forgives older SDKs.
+    private static func decode(_ body: inout ByteBuffer, encoding: String) -> Response? {
+        let algorithm: CompressionAlgorithm
+        switch encoding.lowercased().trimmingCharacters(in: .whitespaces) {
+        case "", "identity", "utf-8": return nil
+        case "gzip", "x-gzip": algorithm = .gzip()
+        case "deflate": algorithm = .zlib()
+        default: return plainText(415, "unsupported content encoding '\(encoding)'")
+        }
+        do {
+            body = try body.decompress(with: algorithm, maxSize: maximumInflatedBody)
+            return nil
+        } catch {
+            return plainText(400, "Failed to buffer the request body: \(encoding) body could not be decoded (\(error))")
+        }
+    }
+
+    private static func plainText(_ status: Int, _ text: String) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
 }
 
 /// An HTTP server on Hummingbird, listening and running until stopped: the sandbox's, and (for

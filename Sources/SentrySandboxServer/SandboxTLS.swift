@@ -13,6 +13,17 @@ public struct SandboxTLS: Sendable {
     /// The server's side: its certificate chain and private key.
     public let configuration: TLSConfiguration
 
+    /// A certificate chain and its private key from PEM files, as a server of your own would
+    /// use them; clients trust the chain's certificate file.
+    public static func files(certificate: URL, privateKey: URL) throws -> SandboxTLS {
+        let pem = try String(contentsOf: certificate, encoding: .utf8)
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate.path)
+        let key = try NIOSSLPrivateKey(file: privateKey.path, format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.applicationProtocols = ["http/1.1"]
+        return SandboxTLS(authorityPEM: pem, configuration: configuration)
+    }
+
     /// A new authority and server certificate, valid from an hour ago for 30 days.
     public static func selfSigned() throws -> SandboxTLS {
         let now = Date()

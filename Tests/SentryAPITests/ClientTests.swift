@@ -16,7 +16,7 @@ struct Harness: AsyncClosable {
 
     init(retryBudget: Int = 4, requestTimeout: Duration = .seconds(30), rateLimit: SandboxRateLimit? = nil,
          tokens: [SandboxToken] = [SandboxToken(Harness.token)]) async throws {
-        let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web", "api"])], tokens: tokens, rateLimit: rateLimit))
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web", "api"])], tokens: tokens, defaultKeys: false, rateLimit: rateLimit))
         server = try await SandboxServer.start(sandbox)
         let logs = LogCapture()
         self.logs = logs

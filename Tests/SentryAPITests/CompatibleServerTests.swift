@@ -15,7 +15,7 @@ import TestSupport
 
     init() throws {
         sandbox = try Sandbox(configuration: SandboxConfiguration(
-            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token)], publicURL: SandboxTransport.url, profile: .compatibleServer))
+            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token)], defaultKeys: false, publicURL: SandboxTransport.url, profile: .compatibleServer))
         client = SentryClient(configuration: SentryConfiguration(authToken: Secret(Self.token), baseURL: URL(string: SandboxTransport.url)!,
                                                                  retryBudget: 1, initialBackoff: .milliseconds(1)),
                               transport: SandboxTransport(sandbox: sandbox))

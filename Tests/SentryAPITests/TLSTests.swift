@@ -12,7 +12,7 @@ import TestSupport
     @Test func aPrivateAuthorityIsTrustedOnlyWhenGiven() async throws {
         let tls = try SandboxTLS.selfSigned()
         let server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
-            seed: [("my-org", ["web"])], tokens: [SandboxToken("tls-token")])), tls: tls)
+            seed: [("my-org", ["web"])], tokens: [SandboxToken("tls-token")], defaultKeys: false)), tls: tls)
         let authority = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-ca-\(UUID().uuidString).pem")
         try tls.authorityPEM.write(to: authority, atomically: true, encoding: .utf8)
         #expect(server.url.hasPrefix("https://127.0.0.1:"))

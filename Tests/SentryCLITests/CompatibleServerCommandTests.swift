@@ -16,7 +16,7 @@ import TestSupport
 
     init() async throws {
         server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
-            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token)], profile: .compatibleServer)))
+            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token)], defaultKeys: false, profile: .compatibleServer)))
     }
 
     func close() async {

@@ -17,7 +17,7 @@ import TestSupport
     init() async throws {
         let tls = try SandboxTLS.selfSigned()
         server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
-            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token)])), tls: tls)
+            seed: [("my-org", ["web"])], tokens: [SandboxToken(Self.token)], ingestURL: TestServerProfile.ingestURL, defaultKeys: false)), tls: tls)
         authority = FileManager.default.temporaryDirectory.appendingPathComponent("cli-ca-\(UUID().uuidString).pem")
         try tls.authorityPEM.write(to: authority, atomically: true, encoding: .utf8)
     }

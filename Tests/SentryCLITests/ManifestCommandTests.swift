@@ -53,7 +53,7 @@ import Yams
         init(manifest: String = ManifestCommandTests.seedManifest) async throws {
             server = try await SandboxServer.start(try Sandbox(configuration: SandboxConfiguration(
                 seed: [("my-org", ["web", "api"])], tokens: [SandboxToken(ManifestCommandTests.token)],
-                profile: SandboxProfile(rawValue: TestServerProfile.rawValue)!)))
+                ingestURL: TestServerProfile.ingestURL, defaultKeys: false, profile: SandboxProfile(rawValue: TestServerProfile.rawValue)!)))
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try write(manifest)

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 @testable import SentryCLI
+import SentryAPI
 
 import Testing
 import TestSupport
@@ -11,66 +12,135 @@ import TestSupport
 /// answers on loopback, and stops cleanly on Ctrl-C.
 @Suite struct SandboxServeTests {
     @Test func serveAnswersAndStopsOnInterrupt() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestProcess.product("sentry-sdk"))
-        process.arguments = ["sandbox", "serve", "--port", "0", "--org", "acme", "--project", "web", "--project", "acme/api", "--token", "T"]
-        let output = Pipe()
-        process.standardOutput = output
-        // Not the test runner's stderr: a server left running must not hold `swift test`'s pipe open.
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        defer {
-            // On an early failure: SIGTERM, and SIGKILL if that does not end it within 5 s.
-            if process.isRunning {
-                process.terminate()
-                let deadline = Date().addingTimeInterval(5)
-                while process.isRunning && Date() < deadline { usleep(20_000) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            }
-        }
+        let serving = try await Serving(["--org", "acme", "--project", "web", "--project", "acme/api", "--token", "T"])
+        #expect(serving.banner.hasPrefix("Sentry sandbox listening on http://127.0.0.1:"))
+        #expect(serving.banner.contains("organization acme: web, api"))
+        #expect(serving.banner.contains("token: T"))
 
-        // Reads and waits happen off the task threads (see TestProcess.offThePool).
-        let reader = output.fileHandleForReading
-        let child = process
-        let text = try await TestProcess.offThePool { () -> String in
-            var text = ""
-            while !text.contains("Press Ctrl-C to stop.") {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return text
-        }
-        let firstLine = try #require(text.split(separator: "\n").first)
-        #expect(firstLine.hasPrefix("Sentry sandbox listening on http://127.0.0.1:"))
-        #expect(text.contains("organization acme: web, api"))
-        #expect(text.contains("token: T"))
-        let url = String(firstLine.split(separator: " ").last!)
-
-        var request = URLRequest(url: URL(string: url + "/api/0/projects/acme/api/keys/")!)
+        var request = URLRequest(url: URL(string: serving.url + "/api/0/projects/acme/api/keys/")!)
         request.setValue("Bearer T", forHTTPHeaderField: "Authorization")
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"name": "From the CLI test"}"#.utf8)
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
 
-        process.interrupt()
-        // A server that does not stop is a failure of this test, not a hang of the test run.
-        let stopped = try await TestProcess.offThePool { () -> Bool in
-            let deadline = Date().addingTimeInterval(15)
-            while child.isRunning && Date() < deadline { usleep(20_000) }
-            return !child.isRunning
-        }
-        if !stopped { kill(process.processIdentifier, SIGKILL) }
+        let stopped = try await serving.stop(with: SIGINT)
         #expect(stopped, "sentry-sdk sandbox serve was still running 15 s after SIGINT")
-        let rest = try await TestProcess.offThePool { () -> String in
-            child.waitUntilExit()
-            return String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        #expect(serving.process.terminationStatus == 0, "stderr: \(serving.errors())")
+        #expect(try await serving.rest().contains("Stopped."))
+    }
+
+    /// A `sandbox serve` process in the background, with its banner read; stopped by `stop`, or
+    /// killed when the test ends early.
+    final class Serving {
+        let process = Process()
+        let url: String
+        let banner: String
+        private let output = Pipe()
+        // Not the test runner's stderr: a server left running must not hold `swift test`'s pipe open.
+        private let errorOutput = Pipe()
+
+        init(_ arguments: [String], in directory: URL? = nil) async throws {
+            process.executableURL = URL(fileURLWithPath: TestProcess.product("sentry-sdk"))
+            process.arguments = ["sandbox", "serve", "--port", "0"] + arguments
+            process.currentDirectoryURL = directory
+            process.standardOutput = output
+            process.standardError = errorOutput
+            try process.run()
+            // Reads and waits happen off the task threads (see TestProcess.offThePool).
+            let reader = output.fileHandleForReading
+            banner = try await TestProcess.offThePool { () -> String in
+                var text = ""
+                while !text.contains("Press Ctrl-C to stop.") {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                return text
+            }
+            url = banner.split(separator: "\n").first.map { String($0.split(separator: " ").last ?? "") } ?? ""
         }
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "stderr: \(stderr)")
-        #expect(rest.contains("Stopped."))
+
+        deinit {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        /// Sends `signal` and waits up to 15 s for the process to end (then kills it, so that a
+        /// server that does not stop fails its test instead of hanging the run); whether it ended.
+        @discardableResult
+        func stop(with signal: Int32 = SIGTERM) async throws -> Bool {
+            kill(process.processIdentifier, signal)
+            let child = process
+            let stopped = try await TestProcess.offThePool { () -> Bool in
+                let deadline = Date().addingTimeInterval(15)
+                while child.isRunning && Date() < deadline { usleep(20_000) }
+                return !child.isRunning
+            }
+            if !stopped { kill(process.processIdentifier, SIGKILL) }
+            return stopped
+        }
+
+        /// What it printed after the banner, once it has ended.
+        func rest() async throws -> String {
+            let (child, reader) = (process, output.fileHandleForReading)
+            return try await TestProcess.offThePool { () -> String in
+                child.waitUntilExit()
+                return String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+            }
+        }
+
+        func errors() -> String { String(decoding: errorOutput.fileHandleForReading.availableData, as: UTF8.self) }
+    }
+
+    @Test func projectsStartWithADefaultKeyAndDSNsPointAtTheServer() async throws {
+        for (flags, expected) in [([String](), ["Default"]), (["--no-default-key"], [])] {
+            let serving = try await Serving(["--org", "acme", "--project", "web", "--token", "T"] + flags)
+            let listed = try await CLIProcess.run(["keys", "list", "--url", serving.url, "--auth-token", "T", "--org", "acme", "--project", "web", "--format", "json"])
+            try await serving.stop()
+            #expect(listed.status == 0, "\(listed.stderr)")
+            let keys = try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8))
+            #expect(keys.map(\.name) == expected, "\(flags)")
+            for key in keys {
+                #expect(key.dsn.public == serving.url.replacing("http://", with: "http://\(key.public)@") + "/\(key.projectId)")
+            }
+            #expect(serving.banner.contains("/_sandbox/events/"))
+        }
+    }
+
+    @Test func tlsServesAGivenCertificateOrWritesItsAuthorityNextToTheState() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let made = try await TestProcess.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
+        ])
+        #expect(made.status == 0, "\(made.output)")
+
+        let own = try await Serving(["--token", "T", "--tls", "--cert", "cert.pem", "--key", "key.pem"], in: directory)
+        let listed = try await CLIProcess.run(["keys", "list", "--url", own.url, "--auth-token", "T", "--org", "my-org", "--project", "my-project",
+                                               "--ca-certificate", directory.appendingPathComponent("cert.pem").path])
+        try await own.stop()
+        #expect(own.url.hasPrefix("https://127.0.0.1:"))
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("Default"))
+
+        let state = directory.appendingPathComponent("state").appendingPathComponent("sandbox.json")
+        try FileManager.default.createDirectory(at: state.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let made2 = try await Serving(["--token", "T", "--tls", "--state", state.path], in: directory)
+        try await made2.stop()
+        let authority = state.deletingLastPathComponent().appendingPathComponent("sentry-sandbox-ca.pem")
+        #expect(FileManager.default.fileExists(atPath: authority.path), "\(made2.banner)")
+        #expect(made2.banner.contains(authority.path))
+    }
+
+    @Test func tlsFlagsAreCheckedTogether() {
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--tls", "--cert", "c.pem"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--cert", "c.pem", "--key", "k.pem"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--ca-file", "ca.pem"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--tls", "--cert", "c.pem", "--key", "k.pem", "--ca-file", "ca.pem"]) }
+        #expect(throws: Never.self) { try ServeCommand.parse(["--tls", "--cert", "c.pem", "--key", "k.pem"]) }
     }
 
     @Test func projectsBelongToTheirOrganizations() throws {

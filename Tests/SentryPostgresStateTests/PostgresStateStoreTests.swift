@@ -216,7 +216,7 @@ struct Database {
         let database: Database
 
         init() async throws {
-            let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(PostgresStackTests.token)]))
+            let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(PostgresStackTests.token)], defaultKeys: false))
             server = try await SandboxServer.start(sandbox)
             database = try Database()
         }

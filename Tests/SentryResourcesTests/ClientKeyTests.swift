@@ -17,7 +17,8 @@ struct World: AsyncClosable {
     init(rateLimit: SandboxRateLimit? = nil, profile: SandboxProfile = SandboxProfile(rawValue: TestServerProfile.rawValue)!) async throws {
         let sandbox = try Sandbox(configuration: SandboxConfiguration(
             seed: [("my-org", ["my-project", "other-project"])],
-            tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)], rateLimit: rateLimit, profile: profile))
+            tokens: [SandboxToken(World.token), SandboxToken("root-token", isSuperuser: true)],
+            ingestURL: TestServerProfile.ingestURL, defaultKeys: false, rateLimit: rateLimit, profile: profile))
         server = try await SandboxServer.start(sandbox)
         state = try StateUnderTest.fresh()
         store = try state.store()

@@ -46,7 +46,7 @@ import TestSupport
         init(postgres: Bool = StateUnderTest.usesPostgres) async throws {
             state = try postgres ? StateUnderTest.postgresState() : StateUnderTest.fresh()
             let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(ProcessTests.token)],
-                                                                         profile: SandboxProfile(rawValue: TestServerProfile.rawValue)!))
+                                                                         ingestURL: TestServerProfile.ingestURL, defaultKeys: false, profile: SandboxProfile(rawValue: TestServerProfile.rawValue)!))
             server = try await SandboxServer.start(sandbox)
         }
 

@@ -15,7 +15,7 @@ func makeSandbox(rateLimit: SandboxRateLimit? = nil, stateFile: URL? = nil, now:
             SandboxToken("writer", scopes: ["project:write", "project:read"]),
             SandboxToken("root", isSuperuser: true),
         ],
-        rateLimit: rateLimit, stateFile: stateFile, now: now
+        defaultKeys: false, rateLimit: rateLimit, stateFile: stateFile, now: now
     ))
 }
 

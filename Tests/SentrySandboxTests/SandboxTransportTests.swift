@@ -7,7 +7,7 @@ import Testing
 @Suite struct SandboxTransportTests {
     @Test func aClientTalksToTheSandboxWithoutAServer() async throws {
         let sandbox = try Sandbox(configuration: SandboxConfiguration(
-            seed: [("my-org", ["web"])], tokens: [SandboxToken("transport-token")], publicURL: SandboxTransport.url))
+            seed: [("my-org", ["web"])], tokens: [SandboxToken("transport-token")], defaultKeys: false, publicURL: SandboxTransport.url))
         let client = SentryClient(
             configuration: SentryConfiguration(authToken: Secret("transport-token"), baseURL: URL(string: SandboxTransport.url)!),
             transport: SandboxTransport(sandbox: sandbox))

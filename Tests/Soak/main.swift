@@ -73,7 +73,7 @@ var random = Random(state: options.seed)
 
 let token = "soak-token-7f3c91"
 let password = "soak-password-2b8e"
-let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(token)]))
+let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken(token)], defaultKeys: false))
 let server = try await SandboxServer.start(sandbox)
 let url = URL(string: server.url)!
 let logs = LogCapture()

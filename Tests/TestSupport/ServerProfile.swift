@@ -12,6 +12,9 @@ public enum TestServerProfile {
     public static var pageSize: Int { isCompatibleServer ? 50 : 100 }
     /// Whether keys carry a secret (the compatible server sends none).
     public static var keysHaveSecrets: Bool { !isCompatibleServer }
+    /// Where the suites' DSNs point: a fixed host, so that `dsnPrefix` holds whichever port the
+    /// sandbox server got (the compatible server builds its own DSNs).
+    public static let ingestURL = "https://o{organization_id}.ingest.sandbox.invalid"
     /// How a key's public DSN starts: Sentry's sandbox hands out `https` DSNs with the public
     /// key, the compatible server `http` ones with the key's UUID without dashes.
     public static func dsnPrefix(publicKey: String) -> String {

@@ -10,7 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Seeds the organizations and projects named (my-org and my-project when none are), \
         accepts the tokens given (or a random one it prints), and answers with Sentry's paths, \
-        status codes, bodies, pagination and rate limits.
+        status codes, bodies, pagination and rate limits. Each new project gets a key named \
+        "Default", as on Sentry. DSNs point at the sandbox, which takes events on Sentry's \
+        ingest endpoints (/api/PROJECT_ID/envelope/ and /store/) as Relay does: accepted for \
+        an active key, refused for an unknown or inactive one, 429 over the key's rate limit.
 
         Examples:
           sentry-sdk sandbox serve --port 9000 --org my-org --project my-project --token T
@@ -37,14 +40,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per second allowed per token and endpoint, as on sentry.io (40); none when absent.")
     var rateLimit: Int?
 
-    @Flag(help: "Serve HTTPS, with a certificate authority made for this run (written to --ca-file).")
+    @Flag(help: "Serve HTTPS, with a certificate authority made for this run (written to --ca-file), or with --cert and --key.")
     var tls = false
 
-    @Option(help: "With --tls: where the certificate authority's PEM is written, for clients to trust.")
-    var caFile = "sentry-sandbox-ca.pem"
+    @Option(help: "With --tls: where the certificate authority's PEM is written, for clients to trust (default: sentry-sandbox-ca.pem next to --state, else in the current directory).")
+    var caFile: String?
 
-    @Option(help: "Where DSNs point; {organization_id} is replaced by the organization's id.")
-    var ingestURL = "https://o{organization_id}.ingest.sandbox.invalid"
+    @Option(help: ArgumentHelp("With --tls: serve this PEM certificate chain instead of a new one (with --key).", valueName: "file"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("With --cert: the certificate's PEM private key.", valueName: "file"))
+    var key: String?
+
+    /// Where the certificate clients trust is: the one given, or the authority written for this run.
+    var trustFile: String {
+        if let cert { return cert }
+        if let caFile { return caFile }
+        guard let state else { return "sentry-sandbox-ca.pem" }
+        return URL(fileURLWithPath: state).deletingLastPathComponent().appendingPathComponent("sentry-sandbox-ca.pem").path
+    }
+
+    @Option(help: "Where DSNs point, instead of the sandbox's own ingest endpoints; {organization_id} is replaced by the organization's id.")
+    var ingestURL: String?
+
+    @Flag(help: "Create projects without the key named \"Default\" that Sentry gives every new project.")
+    var noDefaultKey = false
 
     @Option(help: "Which server to behave as: sentry, or compatible-server (a Sentry-compatible open-source server's key shapes, ids, pages and errors).")
     var profile: SandboxProfile = .sentry
@@ -52,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
+        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together.") }
+        if !tls, cert != nil || caFile != nil { throw ValidationError("--cert, --key and --ca-file need --tls.") }
+        if cert != nil, caFile != nil { throw ValidationError("--ca-file is for the certificate made for a run; with --cert, clients trust that file.") }
         for project in projects where project.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty)
             || project.split(separator: "/").count > 2 {
             throw ValidationError("--project '\(project)' must be PROJECT or ORG/PROJECT.")
@@ -86,14 +109,17 @@ struct ServeCommand: AsyncParsableCommand {
             seed: seed,
             tokens: tokens.map { SandboxToken($0) },
             ingestURL: ingestURL,
+            defaultKeys: !noDefaultKey,
             rateLimit: rateLimit.map { SandboxRateLimit(requests: $0, window: 1) },
             stateFile: state.map { URL(fileURLWithPath: $0) },
             profile: profile
         ))
         var certificates: SandboxTLS?
-        if tls {
+        if tls, let cert, let key {
+            certificates = try SandboxTLS.files(certificate: URL(fileURLWithPath: cert), privateKey: URL(fileURLWithPath: key))
+        } else if tls {
             certificates = try SandboxTLS.selfSigned()
-            try certificates!.authorityPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+            try certificates!.authorityPEM.write(toFile: trustFile, atomically: true, encoding: .utf8)
         }
         let server = try await SandboxServer.start(sandbox, port: port, tls: certificates, stopsOnInterrupt: true)
 
@@ -102,10 +128,11 @@ struct ServeCommand: AsyncParsableCommand {
             print("  organization \(organization): \(projects.isEmpty ? "no projects" : projects.joined(separator: ", "))")
         }
         print("  token\(tokens.count == 1 ? "" : "s"): \(tokens.joined(separator: ", "))")
+        if ingestURL == nil { print("  events: DSNs point here; GET \(server.url)/_sandbox/events/ lists what arrived") }
         if profile != .sentry { print("  profile: \(profile.rawValue)") }
-        if tls { print("  certificate authority: \(caFile) (curl --cacert \(caFile); sentry-sdk --ca-certificate \(caFile))") }
+        if tls { print("  certificate authority: \(trustFile) (curl --cacert \(trustFile); sentry-sdk --ca-certificate \(trustFile))") }
         if let (organization, projects) = seed.first, let project = projects.first {
-            print("Try: curl\(tls ? " --cacert \(caFile)" : "") -H 'Authorization: Bearer \(tokens[0])' \(server.url)/api/0/projects/\(organization)/\(project)/keys/")
+            print("Try: curl\(tls ? " --cacert \(trustFile)" : "") -H 'Authorization: Bearer \(tokens[0])' \(server.url)/api/0/projects/\(organization)/\(project)/keys/")
         }
         print("Press Ctrl-C to stop.")
         fflush(nil)

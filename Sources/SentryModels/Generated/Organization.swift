@@ -22,8 +22,18 @@ public struct Organization: Codable, Hashable, Sendable {
     public var features: [String]?
     /// The hosts that serve the organization's data.
     public var links: OrganizationLinks?
+    /// The organization's picture.
+    public var avatar: Avatar?
+    /// Whether members sign in through a single sign-on provider.
+    public var hasAuthProvider: Bool?
+    /// Whether members may invite others.
+    public var allowMemberInvite: Bool?
+    /// Whether members may create projects.
+    public var allowMemberProjectCreation: Bool?
+    /// Whether Sentry's staff may open the organization.
+    public var allowSuperuserAccess: Bool?
     /// Creates a value with the given fields.
-    public init(id: String, slug: String, name: String, dateCreated: DateTime? = nil, status: OrganizationStatus? = nil, isEarlyAdopter: Bool? = nil, require2FA: Bool? = nil, features: [String]? = nil, links: OrganizationLinks? = nil) {
+    public init(id: String, slug: String, name: String, dateCreated: DateTime? = nil, status: OrganizationStatus? = nil, isEarlyAdopter: Bool? = nil, require2FA: Bool? = nil, features: [String]? = nil, links: OrganizationLinks? = nil, avatar: Avatar? = nil, hasAuthProvider: Bool? = nil, allowMemberInvite: Bool? = nil, allowMemberProjectCreation: Bool? = nil, allowSuperuserAccess: Bool? = nil) {
         self.id = id
         self.slug = slug
         self.name = name
@@ -33,9 +43,15 @@ public struct Organization: Codable, Hashable, Sendable {
         self.require2FA = require2FA
         self.features = features
         self.links = links
+        self.avatar = avatar
+        self.hasAuthProvider = hasAuthProvider
+        self.allowMemberInvite = allowMemberInvite
+        self.allowMemberProjectCreation = allowMemberProjectCreation
+        self.allowSuperuserAccess = allowSuperuserAccess
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, slug, name, dateCreated, status, isEarlyAdopter, require2FA, features, links
+        case id, slug, name, dateCreated, status, isEarlyAdopter, require2FA, features, links, avatar
+        case hasAuthProvider, allowMemberInvite, allowMemberProjectCreation, allowSuperuserAccess
     }
 }

@@ -26,8 +26,42 @@ public struct Project: Codable, Hashable, Sendable {
     public var firstEvent: DateTime?
     /// `active`, `disabled`, `pending_deletion` or `deletion_in_progress`.
     public var status: String?
+    /// The scopes the caller has on the project.
+    public var access: [String]?
+    /// The platforms the project's events came from.
+    public var platforms: [String]?
+    /// The first team the project belongs to, if any.
+    public var team: TeamSummary?
+    /// Every team the project belongs to.
+    public var teams: [TeamSummary]?
+    /// The environments the project's events named.
+    public var environments: [String]?
+    /// Whether anyone with the link may see the project's issues.
+    public var isPublic: Bool?
+    /// Whether the project holds Sentry's own internal events.
+    public var isInternal: Bool?
+    /// The project's picture.
+    public var avatar: Avatar?
+    /// The project's colour in charts, such as `#3f70bf`.
+    public var color: String?
+    /// Whether the project has received a transaction.
+    public var firstTransactionEvent: Bool?
+    /// Whether the project has received release health sessions.
+    public var hasSessions: Bool?
+    /// Whether the project has received profiles.
+    public var hasProfiles: Bool?
+    /// Whether the project has received session replays.
+    public var hasReplays: Bool?
+    /// Whether the project has cron monitors.
+    public var hasMonitors: Bool?
+    /// The project's newest release, if any.
+    public var latestRelease: ReleaseSummary?
+    /// The project's settings by option name (retrieved projects only).
+    public var options: [String: JSONValue]?
+    /// The project's organization (in lists of your projects only).
+    public var organization: Organization?
     /// Creates a value with the given fields.
-    public init(id: String, slug: String, name: String, platform: String? = nil, dateCreated: DateTime? = nil, isBookmarked: Bool? = nil, isMember: Bool? = nil, hasAccess: Bool? = nil, features: [String]? = nil, firstEvent: DateTime? = nil, status: String? = nil) {
+    public init(id: String, slug: String, name: String, platform: String? = nil, dateCreated: DateTime? = nil, isBookmarked: Bool? = nil, isMember: Bool? = nil, hasAccess: Bool? = nil, features: [String]? = nil, firstEvent: DateTime? = nil, status: String? = nil, access: [String]? = nil, platforms: [String]? = nil, team: TeamSummary? = nil, teams: [TeamSummary]? = nil, environments: [String]? = nil, isPublic: Bool? = nil, isInternal: Bool? = nil, avatar: Avatar? = nil, color: String? = nil, firstTransactionEvent: Bool? = nil, hasSessions: Bool? = nil, hasProfiles: Bool? = nil, hasReplays: Bool? = nil, hasMonitors: Bool? = nil, latestRelease: ReleaseSummary? = nil, options: [String: JSONValue]? = nil, organization: Organization? = nil) {
         self.id = id
         self.slug = slug
         self.name = name
@@ -39,10 +73,29 @@ public struct Project: Codable, Hashable, Sendable {
         self.features = features
         self.firstEvent = firstEvent
         self.status = status
+        self.access = access
+        self.platforms = platforms
+        self.team = team
+        self.teams = teams
+        self.environments = environments
+        self.isPublic = isPublic
+        self.isInternal = isInternal
+        self.avatar = avatar
+        self.color = color
+        self.firstTransactionEvent = firstTransactionEvent
+        self.hasSessions = hasSessions
+        self.hasProfiles = hasProfiles
+        self.hasReplays = hasReplays
+        self.hasMonitors = hasMonitors
+        self.latestRelease = latestRelease
+        self.options = options
+        self.organization = organization
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, slug, name, platform, dateCreated, isBookmarked, isMember, hasAccess, features, firstEvent
-        case status
+        case status, access, platforms, team, teams, environments, isPublic, isInternal, avatar, color
+        case firstTransactionEvent, hasSessions, hasProfiles, hasReplays, hasMonitors, latestRelease, options
+        case organization
     }
 }

@@ -164,7 +164,7 @@ let affinityTime = Spread(oursWithAffinity)
 let curlTime = Spread(curls)
 
 // 10,000 keys listed through a client of an in-process sandbox.
-let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", ["big"])], tokens: [SandboxToken(token)]))
+let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", ["big"])], tokens: [SandboxToken(token)], defaultKeys: false))
 let server = try await SandboxServer.start(sandbox)
 let listingClient = SentryClient(configuration: SentryConfiguration(authToken: Secret(token), baseURL: URL(string: server.url)!))
 for index in 0..<10_000 {

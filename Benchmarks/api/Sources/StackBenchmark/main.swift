@@ -62,7 +62,7 @@ func measure(_ name: String, minimum: [String: Int], _ body: () async throws -> 
 let total = projects.count * perProject
 var runsOfPhases: [[Phase]] = []
 for _ in 0..<runs {
-    sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", projects)], tokens: [SandboxToken(token)], rateLimit: .sentry))
+    sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", projects)], tokens: [SandboxToken(token)], defaultKeys: false, rateLimit: .sentry))
     server = try await SandboxServer.start(sandbox)
     stateRoot = FileManager.default.temporaryDirectory.appendingPathComponent("stack-bench-\(UUID().uuidString)")
     var phases: [Phase] = []

@@ -25,7 +25,7 @@ let perProject = (arguments.count > 2 ? Int(arguments[2]) ?? 500 : 500) / projec
 let reruns = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
 let token = "bench-token"
 
-let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", projects)], tokens: [SandboxToken(token)]))
+let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("bench", projects)], tokens: [SandboxToken(token)], defaultKeys: false))
 let server = try await SandboxServer.start(sandbox)
 let url = URL(string: server.url)!
 let stateRoot = FileManager.default.temporaryDirectory.appendingPathComponent("state-bench-\(UUID().uuidString)")
