@@ -199,15 +199,16 @@ public final class SentryClient: Sendable {
     /// is brought to Sentry's; Sentry's own answers decode on the first try and never pay for it.
     static func decode<Operation: APIOperation>(_: Operation.Type, from response: TransportResponse) throws(SentryError) -> Operation.Response {
         if Operation.Response.self == NoBody.self, let empty = NoBody() as? Operation.Response { return empty }
-        let failure: any Error
+        // A compatible server's body that still does not fit is reported where the retry, in
+        // Sentry's shape, failed: the first attempt trips over the server's own field names.
+        var failure: any Error
         do {
             return try JSONDecoder().decode(Operation.Response.self, from: response.body)
         } catch {
             failure = error
         }
-        if let normalized = CompatibleShape.normalized(response.body),
-           let decoded = try? JSONDecoder().decode(Operation.Response.self, from: normalized) {
-            return decoded
+        if let normalized = CompatibleShape.normalized(response.body) {
+            do { return try JSONDecoder().decode(Operation.Response.self, from: normalized) } catch { failure = error }
         }
         let kind: SentryError.Kind = Operation.endpoint.method == .get ? .decoding : .appliedButUnreadable
         guard let error = failure as? DecodingError else {

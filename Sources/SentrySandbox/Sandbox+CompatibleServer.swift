@@ -132,12 +132,9 @@ extension Sandbox {
         } else {
             .null
         }
-        let milliseconds = Int((key.dateCreated.timeIntervalSince1970 * 1_000).rounded())
-        let whole = Date(timeIntervalSince1970: Double(milliseconds / 1_000)).formatted(.iso8601).dropLast()
-        let fraction = String(milliseconds % 1_000)
         return .object([
             "name": .string(key.label), "rateLimit": rateLimit,
-            "dateCreated": .string("\(whole).\(String(repeating: "0", count: 3 - fraction.count) + fraction)Z"),
+            "dateCreated": .string(sentryTimestamp(key.dateCreated, fractionDigits: 3)),
             "id": .string(Self.dashed(key.publicKey)),
             "dsn": .object([
                 "public": .string(dsn), "secret": .string(dsn),

@@ -94,11 +94,14 @@ extension Sandbox {
     }
 }
 
-/// ISO 8601 in UTC with microseconds, as Sentry writes dates: `2023-06-21T19:50:26.036254Z`.
-func sentryTimestamp(_ date: Date) -> String {
+/// ISO 8601 in UTC with `digits` of a second's fraction: microseconds as Sentry writes dates
+/// (`2023-06-21T19:50:26.036254Z`), milliseconds as the compatible server does.
+func sentryTimestamp(_ date: Date, fractionDigits digits: Int = 6) -> String {
+    var scale = 1
+    for _ in 0..<digits { scale *= 10 }
     let seconds = date.timeIntervalSince1970.rounded(.down)
-    let micros = min(999_999, Int(((date.timeIntervalSince1970 - seconds) * 1_000_000).rounded()))
+    let fraction = min(scale - 1, Int(((date.timeIntervalSince1970 - seconds) * Double(scale)).rounded()))
     let whole = Date(timeIntervalSince1970: seconds).formatted(.iso8601).dropLast()
-    let fraction = String(micros)
-    return "\(whole).\(String(repeating: "0", count: 6 - fraction.count) + fraction)Z"
+    let text = String(fraction)
+    return "\(whole).\(String(repeating: "0", count: digits - text.count) + text)Z"
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SentryAPI
+@testable import SentryAPI
 import SentrySandbox
 import Testing
 import TestSupport
@@ -73,6 +73,17 @@ import TestSupport
         let undashed = key.id.replacing("-", with: "")
         await #expect { try await client.send(Operations.GetProjectKey(organizationIdOrSlug: "my-org", projectIdOrSlug: "web", keyId: undashed)) }
             throws: { ($0 as? SentryError)?.kind == .server }
+    }
+
+    @Test func aCompatibleBodyThatStillDoesNotFitNamesWhereItFailsInSentrysShape() throws {
+        // `projectID` is the compatible server's name: the first attempt misses `projectId`, the
+        // retry in Sentry's shape misses `dsn`, which is what the body really lacks.
+        let body = Data(#"{"id": "a1", "name": "Web", "label": "Web", "public": "a1", "projectID": 2}"#.utf8)
+        let error = #expect(throws: SentryError.self) {
+            try SentryClient.decode(Operations.GetProjectKey.self, from: TransportResponse(status: 200, headers: [:], body: body))
+        }
+        #expect(error?.kind == .decoding)
+        #expect(error?.jsonPath == "dsn")
     }
 
     @Test func anIgnoredUpdateIsSeen() async throws {
