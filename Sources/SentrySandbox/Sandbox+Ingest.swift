@@ -59,15 +59,22 @@ extension Sandbox {
         received.filter { $0.publicKey == publicKey && $0.outcome == .accepted && $0.eventID != nil }
     }
 
-    /// Every submission to the ingest endpoints that named a key, with its outcome, oldest first.
+    /// The submissions to the ingest endpoints that got as far as the key check (a well-formed
+    /// key and a readable body), with their outcome, oldest first; the last
+    /// ``receivedLimit`` of them.
     public func submissions() -> [ReceivedEvent] { received }
+
+    /// How many submissions the sandbox keeps for `submissions()` and `events(forKey:)`, so that
+    /// a long-running `sandbox serve` holds a bounded log. Rate limits and `firstEvent` are kept
+    /// apart from it and hold whatever the log drops.
+    public static let receivedLimit = 10_000
 
     /// The sandbox's own endpoint (not Sentry's) listing what arrived, oldest first:
     /// `GET /_sandbox/events/?key=PUBLIC_KEY`, with a sandbox token.
     static let receivedEventsPath = "/_sandbox/events/"
 
     func receivedEventsResponse(_ request: SandboxRequest) -> SandboxResponse {
-        guard request.method == "GET" || request.method == "HEAD" else { return .detail(405, "Method \"\(request.method)\" not allowed.") }
+        guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed(request.method, allowing: ["GET", "HEAD"]) }
         struct Shown: Encodable {
             var id: String?
             var key: String
@@ -88,7 +95,7 @@ extension Sandbox {
         if request.method == "OPTIONS" {
             return SandboxResponse(status: 200, headers: [("Allow", "POST, OPTIONS"), ("Access-Control-Allow-Origin", "*")])
         }
-        guard request.method == "POST" else { return .detail(405, "Method \"\(request.method)\" not allowed.") }
+        guard request.method == "POST" else { return Self.methodNotAllowed(request.method, allowing: ["POST", "OPTIONS"]) }
         let publicKey: String
         switch Self.ingestKey(request, endpoint: endpoint) {
         case .success(let key): publicKey = key
@@ -105,34 +112,41 @@ extension Sandbox {
         let now = configuration.now()
         var submission = ReceivedEvent(eventID: eventID, publicKey: publicKey, projectID: projectID, endpoint: endpoint,
                                        itemTypes: items, receivedAt: now, outcome: .refused)
+        defer { record(submission) }
         // An unknown or inactive key gets the config `{"disabled": true}` from Sentry, which
         // Relay answers as a wrong project.
         guard let key = store.keys.first(where: { $0.publicKey == publicKey }), key.isActive, key.projectID == projectID else {
-            received.append(submission)
             return IngestRefusal(403, "event submission rejected with_reason: ProjectId").response
         }
-        if submission.countsAgainstKeyLimit, let retryAfter = keyLimitRetryAfter(key, now: now) {
+        if submission.countsAgainstKeyLimit, let retryAfter = spendKeyLimit(key, now: now) {
             submission.outcome = .rateLimited
-            received.append(submission)
             var response = IngestRefusal(429, "Sentry dropped data due to a quota or internal rate limit being reached. This will not affect your application. See https://docs.sentry.io/product/accounts/quotas/ for more information.").response
             response.headers += [("Retry-After", "\(retryAfter)"), ("X-Sentry-Rate-Limits", "\(retryAfter):default;error;security:key:key_quota")]
             return response
         }
         submission.outcome = .accepted
-        received.append(submission)
+        if items.contains("event") { firstEvents[projectID] = firstEvents[projectID] ?? now }
+        if items.contains("transaction") { projectsWithTransactions.insert(projectID) }
         return eventID.map { .json(200, ["id": $0]) } ?? .json(200, [String: String]())
     }
 
-    /// Seconds until the key's window ends, when its rate limit is spent for the window; `nil`
-    /// when the key has no limit or room left. Windows are fixed, aligned on the epoch.
-    private func keyLimitRetryAfter(_ key: SandboxStore.Key, now: Date) -> Int? {
+    /// Keeps a submission in the bounded log.
+    private func record(_ submission: ReceivedEvent) {
+        received.append(submission)
+        if received.count > Self.receivedLimit { received.removeFirst(received.count - Self.receivedLimit) }
+    }
+
+    /// Counts an event against the key's rate limit: `nil` when it fits, else the seconds until
+    /// the window ends. Windows are fixed, aligned on the epoch, one count per key.
+    private func spendKeyLimit(_ key: SandboxStore.Key, now: Date) -> Int? {
         guard let window = key.rateLimitWindow, let count = key.rateLimitCount, window > 0, count > 0 else { return nil }
         let seconds = Int(now.timeIntervalSince1970)
         let start = seconds - seconds % window
-        let used = received.reversed().prefix { Int($0.receivedAt.timeIntervalSince1970) >= start }.filter {
-            $0.publicKey == key.publicKey && $0.outcome == .accepted && $0.countsAgainstKeyLimit
-        }.count
-        return used >= count ? start + window - seconds : nil
+        var used = keyWindows[key.publicKey].flatMap { $0.start == start ? $0.count : nil } ?? 0
+        guard used < count else { return start + window - seconds }
+        used += 1
+        keyWindows[key.publicKey] = (start, used)
+        return nil
     }
 
     /// The public key, from the first of Relay's places that has one: `X-Sentry-Auth`, an
@@ -175,7 +189,7 @@ extension Sandbox {
     private static func envelopeDSN(_ body: Data) -> String? {
         let line = body.prefix { $0 != UInt8(ascii: "\n") }
         guard let dsn = try? JSONDecoder().decode(EnvelopeHeader.self, from: line).dsn,
-              let scheme = dsn.firstRange(of: "://"), let at = dsn.firstIndex(of: "@")
+              let scheme = dsn.firstRange(of: "://"), let at = dsn[scheme.upperBound...].firstIndex(of: "@")
         else { return nil }
         return String(dsn[scheme.upperBound..<at].prefix { $0 != ":" })
     }
@@ -213,7 +227,7 @@ extension Sandbox {
         }
         let invalid = IngestRefusal(400, "invalid event envelope")
         guard let headerLine = line(), let header = decode(EnvelopeHeader.self, headerLine) else { return .failure(invalid) }
-        var eventID = header.event_id
+        var eventID = header.event_id.map(normalizedEventID)
         var items: [String] = []
         while position < bytes.count {
             guard let itemLine = line() else { break }
@@ -222,14 +236,14 @@ extension Sandbox {
             let type = itemHeader.type
             let payload: ArraySlice<UInt8>
             if let length = itemHeader.length {
-                guard length >= 0, position + length <= bytes.count else { return .failure(invalid) }
+                guard length >= 0, length <= bytes.count - position else { return .failure(invalid) }
                 payload = bytes[position..<position + length]
                 position += length
                 if position < bytes.count, bytes[position] == UInt8(ascii: "\n") { position += 1 }
             } else {
                 payload = line() ?? []
             }
-            if eventID == nil, type == "event" || type == "transaction" { eventID = decode(EventPayload.self, payload)?.event_id }
+            if eventID == nil, type == "event" || type == "transaction" { eventID = decode(EventPayload.self, payload)?.event_id.map(normalizedEventID) }
             items.append(type)
         }
         if eventID == nil, items.contains(where: { $0 == "event" || $0 == "transaction" || $0 == "security" }) {
@@ -244,10 +258,13 @@ extension Sandbox {
             return .failure(IngestRefusal(400, "invalid JSON data"))
         }
         let type = event.type == "transaction" ? "transaction" : "event"
-        return .success(([type], event.event_id.map { $0.replacing("-", with: "").lowercased() } ?? newEventID()))
+        return .success(([type], event.event_id.map(normalizedEventID) ?? newEventID()))
     }
 
-    private static func newEventID() -> String { UUID().uuidString.replacing("-", with: "").lowercased() }
+    /// An event id in the form Relay answers with: 32 lowercase hex digits, a UUID's dashes removed.
+    private static func normalizedEventID(_ id: String) -> String { id.replacing("-", with: "").lowercased() }
+
+    private static func newEventID() -> String { normalizedEventID(UUID().uuidString) }
 }
 
 /// An answer of the ingest endpoints that is not a success: Relay's `{"detail", "causes"}` body.

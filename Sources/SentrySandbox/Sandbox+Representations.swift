@@ -72,10 +72,10 @@ extension Sandbox {
             id: String(project.id), slug: project.slug, name: project.name, platform: project.platform,
             dateCreated: DateTime(rawValue: sentryTimestamp(project.dateCreated)),
             isBookmarked: false, isMember: true, hasAccess: true, features: [],
-            firstEvent: received.first { $0.projectID == project.id && $0.outcome == .accepted }.map { DateTime(rawValue: sentryTimestamp($0.receivedAt)) },
+            firstEvent: firstEvents[project.id].map { DateTime(rawValue: sentryTimestamp($0)) },
             status: "active", access: Self.projectAccess, platforms: [], teams: [], environments: [],
             isPublic: false, isInternal: false, avatar: Avatar(avatarType: "letter_avatar", avatarUuid: nil), color: Self.color(of: project.slug),
-            firstTransactionEvent: false, hasSessions: false, hasProfiles: false, hasReplays: false, hasMonitors: false
+            firstTransactionEvent: projectsWithTransactions.contains(project.id), hasSessions: false, hasProfiles: false, hasReplays: false, hasMonitors: false
         )
     }
 }

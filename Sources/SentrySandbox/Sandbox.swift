@@ -28,8 +28,14 @@ public actor Sandbox {
     private var publicURL: String
     /// The address a server serves the sandbox at, once it is bound.
     private var servedURL: String?
-    /// What arrived at the ingest endpoints, oldest first.
+    /// What arrived at the ingest endpoints, oldest first (the last `receivedLimit`).
     var received: [ReceivedEvent] = []
+    /// Each key's rate-limit window for events: public key -> (window start, events counted).
+    var keyWindows: [String: (start: Int, count: Int)] = [:]
+    /// When each project (by row id) took its first error event.
+    var firstEvents: [Int: Date] = [:]
+    /// The projects (by row id) that took a transaction.
+    var projectsWithTransactions: Set<Int> = []
     /// Each key's JSON as ordinary callers see it, by row id: encoding is most of the cost of
     /// a list, and a key's JSON changes only when the key does.
     var encodedKeys: [Int: Data] = [:]
@@ -44,10 +50,9 @@ public actor Sandbox {
         }
         let now = configuration.now()
         let keysBefore = store.keys.count
-        let defaultKeys = configuration.defaultKeys && configuration.profile == .sentry
         for (organization, projects) in configuration.seed {
             store.seed(organization: organization, project: nil, now: now, defaultKey: false)
-            for project in projects { store.seed(organization: organization, project: project, now: now, defaultKey: defaultKeys) }
+            for project in projects { store.seed(organization: organization, project: project, now: now, defaultKey: configuration.createsDefaultKeys) }
         }
         issuedSecrets = store.keys.dropFirst(keysBefore).map(\.secretKey)
         self.store = store
@@ -76,8 +81,7 @@ public actor Sandbox {
     /// Adds an organization and project (as `--org`/`--project` do at start).
     public func seed(organization: String, project: String) throws {
         let keysBefore = store.keys.count
-        store.seed(organization: organization, project: project, now: configuration.now(),
-                   defaultKey: configuration.defaultKeys && configuration.profile == .sentry)
+        store.seed(organization: organization, project: project, now: configuration.now(), defaultKey: configuration.createsDefaultKeys)
         issuedSecrets += store.keys.dropFirst(keysBefore).map(\.secretKey)
         try persist()
     }
@@ -88,7 +92,7 @@ public actor Sandbox {
     /// Tells the sandbox the address a server serves it at, once it is bound: `Link` headers
     /// point there unless `publicURL` was set, and DSNs unless `ingestURL` was.
     package func served(at url: String) {
-        if publicURL.isEmpty { publicURL = url }
+        publicURL = configuration.publicURL.isEmpty ? url : configuration.publicURL
         servedURL = url
         encodedKeys.removeAll()
     }
@@ -111,9 +115,11 @@ public actor Sandbox {
     public func handle(_ request: SandboxRequest) -> SandboxResponse {
         let route = Route.match(method: request.method, path: request.path)
         var response = respond(to: request, route: route)
+        if request.method == "HEAD" { response.body = Data() }
         log.append(LoggedRequest(
             method: request.method, path: request.path,
-            query: request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&"),
+            // The legacy `sentry_secret` of query-string event auth is a key's secret.
+            query: request.query.map { "\($0.name)=\($0.name == "sentry_secret" ? "[redacted]" : $0.value)" }.joined(separator: "&"),
             status: response.delivery == .dropConnection && response.status == 0 ? 0 : response.status,
             operationID: route?.endpoint.operationID
         ))
@@ -136,11 +142,7 @@ public actor Sandbox {
             }
         }
         guard let route else {
-            if let methods = Route.methods(request.path) {
-                var response = SandboxResponse.detail(405, "Method \"\(request.method)\" not allowed.")
-                response.headers.append(("Allow", methods.joined(separator: ", ")))
-                return response
-            }
+            if let methods = Route.methods(request.path) { return Self.methodNotAllowed(request.method, allowing: methods) }
             return SandboxError.notFound().response
         }
         // Authentication, then the rate limit, then scopes, as Sentry's middleware orders them.
@@ -168,7 +170,6 @@ public actor Sandbox {
             response = apiRoot(token: nil)
         }
         response.headers += limit.headers
-        if request.method == "HEAD" { response.body = Data() }
         return response
     }
 
@@ -189,6 +190,13 @@ public actor Sandbox {
         case token(SandboxToken)
         /// A bearer header that names no token, and the answer.
         case refused(SandboxResponse)
+    }
+
+    /// Django REST framework's 405, with the methods the path answers.
+    static func methodNotAllowed(_ method: String, allowing methods: [String]) -> SandboxResponse {
+        var response = SandboxResponse.detail(405, "Method \"\(method)\" not allowed.")
+        response.headers.append(("Allow", methods.joined(separator: ", ")))
+        return response
     }
 
     /// A 401, with the challenge Sentry's first authentication class names.

@@ -84,6 +84,9 @@ public struct SandboxConfiguration: Sendable {
     /// Which server the key routes behave as.
     public var profile: SandboxProfile
 
+    /// Whether new projects get a "Default" key: Sentry's behaviour, not the compatible server's.
+    var createsDefaultKeys: Bool { defaultKeys && profile == .sentry }
+
     /// A configuration; each parameter is the property of the same name.
     public init(
         seed: [(organization: String, projects: [String])] = [],

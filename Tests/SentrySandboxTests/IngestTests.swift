@@ -109,9 +109,11 @@ import Testing
             #expect(shown.map { $0["id"] } == [.string(eventID), .string("9f2c74d30b6e4a558c1b2e7f0d9a6b11")])
             #expect(shown.map { $0["outcome"] } == [.string("accepted"), .string("accepted")])
 
-            // A project's first event is its `firstEvent`.
+            // A project's first error event is its `firstEvent`; no transaction came.
             let project = try await setup.sandbox.send("GET", "/api/0/projects/my-org/web/").decode(Project.self)
-            #expect(project.firstEvent != nil)
+            #expect(project.firstEvent?.rawValue == "2027-01-15T08:00:00.000000Z")
+            #expect(project.firstTransactionEvent == false)
+            #expect(try await setup.sandbox.send("GET", "/api/0/projects/my-org/api/").decode(Project.self).firstEvent == nil)
         }
     }
 
@@ -208,6 +210,50 @@ import Testing
             #expect(await setup.sandbox.events(forKey: setup.key.public).isEmpty)
             #expect(await setup.sandbox.submissions().map(\.itemTypes) == [["client_report"]])
         }
+    }
+
+    @Test(arguments: [
+        #"{}\#n{"type":"event","length":9223372036854775807}\#n{}"#,
+        #"{}\#n{"type":"event","length":-1}\#n{}"#,
+        #"{}\#n{"type":"event","length":50}\#n{}"#,
+        #"{}\#n{"length":2}\#n{}"#,
+        #"{"dsn":"a@b://c"}"#,
+        #"{"dsn":"https://nokey/2"}"#,
+    ])
+    func hostileEnvelopesAreAnsweredNotCrashedOn(body: String) async throws {
+        let sandbox = try makeSandbox()
+        let key = try await sandbox.createKey()
+        let withKey = await sandbox.handle(SandboxRequest(method: "POST", path: "/api/\(key.projectId)/envelope/",
+                                                           headers: ["X-Sentry-Auth": "Sentry sentry_key=\(key.public)"], body: Data(body.utf8)))
+        let anonymous = await sandbox.handle(SandboxRequest(method: "POST", path: "/api/\(key.projectId)/envelope/", body: Data(body.utf8)))
+        #expect(withKey.status == (body.contains("dsn") ? 200 : 400), "\(withKey.text)")
+        #expect(anonymous.status == 401, "\(anonymous.text)")
+    }
+
+    @Test func aKeysSecretInTheQueryStaysOutOfTheRequestLog() async throws {
+        let sandbox = try makeSandbox()
+        let key = try await sandbox.createKey()
+        await sandbox.request("POST", "/api/\(key.projectId)/store/", query: [
+            QueryItem(name: "sentry_key", value: key.public), QueryItem(name: "sentry_secret", value: key.secret!),
+        ], body: #"{"message": "legacy"}"#, token: nil)
+        let logged = await sandbox.requestLog().last
+        #expect(logged?.status == 200)
+        #expect(logged?.query.contains(key.secret!) == false)
+        #expect(logged?.query.contains("sentry_secret=[redacted]") == true)
+        let head = await sandbox.send("HEAD", "/_sandbox/events/")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+    }
+
+    @Test func keysListedBeforeTheServerStartsPointAtItOnceItDoes() async throws {
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(seed: [("my-org", ["web"])], tokens: [SandboxToken("admin")], defaultKeys: false))
+        let key = try await sandbox.createKey()
+        #expect(key.dsn.public.contains("@o1.ingest.sandbox.invalid/"))
+        _ = await sandbox.send("GET", keysPath)  // cached as the engine alone shows it
+        let server = try await SandboxServer.start(sandbox)
+        let listed = try await sandbox.send("GET", keysPath).decode([ProjectKey].self)
+        await server.stop()
+        #expect(listed.first?.dsn.public == server.url.replacing("http://", with: "http://\(key.public)@") + "/\(key.projectId)")
     }
 
     @Test func anIngestURLGivenIsWhereDSNsPoint() async throws {
