@@ -9,12 +9,85 @@ import SentryAPI
 struct Reconciler {
     let stack: Stack
     let client: SentryClient
-    let props: ClientKey.Props
+    /// The declared props; `name` is the current key's: a rotation's successor carries the day
+    /// it was made in its name.
+    private(set) var props: ClientKey.Props
+    /// The name the stack declares, before any rotation's suffix.
+    private let declaredName: String
+    /// When the current key was made by a rotation (seconds since 1970), if it was.
+    private var rotatedAt: Int?
+    /// Set when the key's service starts over now (re-created after a deletion outside the SDK).
+    private var startsOver = false
 
     typealias Change = Stack.Change
 
+    init(stack: Stack, client: SentryClient, props: ClientKey.Props) {
+        self.stack = stack
+        self.client = client
+        self.props = props
+        declaredName = props.name
+    }
+
     func run() async throws -> ProjectKey? {
         let record = await stack.record(props.id)
+        var current = self
+        current.rotatedAt = record?.int("rotatedAt")
+        if let rotatedAt = current.rotatedAt {
+            current.props.name = Rotation.successorName(props.name, rotatedAt: Date(timeIntervalSince1970: TimeInterval(rotatedAt)))
+        }
+        let key = try await current.reconcile(record)
+        guard let key else { return nil }
+        return try await current.rotateIfDue(key)
+    }
+
+    // MARK: Rotation
+
+    /// Rotates the key when it is due: asked for in this run (`Stack.rotate`), older than
+    /// `rotateBefore` once that date has come, or older than `rotation.every`. Else says in the
+    /// key's change when the next rotation is due.
+    private func rotateIfDue(_ key: ProjectKey) async throws -> ProjectKey? {
+        let requested = await stack.takeRotationRequest(props.id)
+        guard requested || props.rotation != nil || props.rotateBefore != nil else { return key }
+        let now = stack.now()
+        let record = await stack.record(props.id)
+        let since = record?.int("since").map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? key.dateCreated?.date ?? now
+        var why: String?
+        if requested {
+            why = "rotation asked for"
+        } else if let before = props.rotateBefore, before <= now, since < before {
+            why = "made before \(before.formatted(.iso8601)), the rotateBefore date"
+        } else if let every = props.rotation?.every, now >= since + TimeInterval(every.wholeSeconds) {
+            why = "\(every.wholeSeconds / 86_400) days old, its rotation period"
+        }
+        guard let why else {
+            if let every = props.rotation?.every {
+                await stack.note("next rotation \((since + TimeInterval(every.wholeSeconds)).formatted(.iso8601))", on: props.id)
+            }
+            return key
+        }
+        let rotation = props.rotation ?? Rotation(grace: .zero)
+        var successor = self
+        successor.props.name = Rotation.successorName(declaredName, rotatedAt: now)
+        successor.rotatedAt = Int(now.timeIntervalSince1970)
+        await stack.supersede(with: Change(resource: props.id, action: .rotate, fields: ["name: \"\(key.name)\" -> \"\(successor.props.name)\""],
+                                  reason: "\(why); the old key stays active until \((now + TimeInterval(rotation.grace.wholeSeconds)).formatted(.iso8601))"))
+        guard await stack.writes else { return key }
+        // The predecessor's record first: from here on it is tracked, and retired by later runs.
+        let retiring = Retirement.record(for: key.id, of: props.id, organization: props.organization, project: props.project,
+                                         rotatedAt: now, rotation: rotation)
+        try await stack.save(retiring)
+        do {
+            return try await successor.create(action: .rotate, reason: nil, reported: true)
+        } catch let error as SentryError where (400..<500).contains(error.status ?? 0) {
+            // Refused: no successor, so the key keeps serving and is not retired.
+            try await stack.forget(retiring.id)
+            throw error
+        }
+    }
+
+    // MARK: Reconciling
+
+    private func reconcile(_ record: ResourceRecord?) async throws -> ProjectKey? {
         if let record, record.string("organization") != props.organization || record.string("project") != props.project {
             // Moved: a new key now; the old one is deleted when the stack finishes.
             var old = record
@@ -33,7 +106,12 @@ struct Reconciler {
                 return try await create(action: .create, reason: nil)
             }
             guard let current = keys.first(where: { $0.id == keyID }) else {
-                return try await create(action: .create, reason: "the key was deleted outside the SDK; created again")
+                var restarted = self
+                restarted.rotatedAt = nil
+                restarted.startsOver = true
+                restarted.props.name = declaredName
+                let again = props.rotation == nil ? "" : "; its rotation starts over"
+                return try await restarted.create(action: .create, reason: "the key was deleted outside the SDK; created again\(again)")
             }
             return try await bringUpToDate(current, action: .noChange, reason: nil, record: record)
         }
@@ -52,15 +130,17 @@ struct Reconciler {
 
     // MARK: Create
 
-    private func create(action: Change.Action, reason: String?) async throws -> ProjectKey? {
-        await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason))
+    private func create(action: Change.Action, reason: String?, reported: Bool = false) async throws -> ProjectKey? {
+        if !reported { await stack.report(Change(resource: props.id, action: action, fields: [], reason: reason)) }
         guard await stack.writes else { return nil }
         // Record the intent first: a run stopped before the answer can find the key next time.
         let previous = await stack.record(props.id)
-        try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: -1, attributes: [
+        var intent: [String: JSONValue] = [
             "organization": .string(props.organization), "project": .string(props.project),
             "name": .string(props.name), "pending": .bool(true),
-        ]))
+        ]
+        if let rotatedAt { intent["rotatedAt"] = .integer(rotatedAt) }
+        try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: -1, attributes: intent))
         let operation = Operations.CreateProjectKey(
             organizationIdOrSlug: props.organization, projectIdOrSlug: props.project,
             body: CreateProjectKeyRequest(name: props.name, rateLimit: props.rateLimit, useCase: props.useCase)
@@ -187,7 +267,12 @@ struct Reconciler {
             attributes["rateLimitWindow"] = .integer(limit.window)
             attributes["rateLimitCount"] = .integer(limit.count)
         }
-        let order = await stack.record(props.id)?.order ?? -1
+        // Since when the key serves, for its rotation: a successor from its rotation, else as recorded.
+        let previous = await stack.record(props.id)
+        let now = Int(stack.now().timeIntervalSince1970)
+        attributes["since"] = .integer(rotatedAt ?? (startsOver ? now : previous?.int("since") ?? now))
+        if let rotatedAt { attributes["rotatedAt"] = .integer(rotatedAt) }
+        let order = previous?.order ?? -1
         try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: order, attributes: attributes, secrets: secrets))
     }
 }

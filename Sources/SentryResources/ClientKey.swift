@@ -82,12 +82,16 @@ public struct ClientKey: Sendable {
     ///   - isActive: whether the key accepts events.
     ///   - browserSdkVersion: the JavaScript SDK version the loader serves; Sentry's default when `nil`.
     ///   - dynamicSdkLoaderOptions: loader features to turn on or off; unset ones are left alone.
+    ///   - rotation: when the key is replaced by a successor, and how the old key is retired.
+    ///   - rotateBefore: rotate the key once this date has come if it was made before it (a key
+    ///     that may have leaked by then); the rotation's grace applies, none without one.
     ///   - stack: the stack the key belongs to; the current one when `nil`.
     public init(
         _ id: String, name: String? = nil, project: String, organization: String,
         rateLimit: RateLimit? = nil, useCase: UseCase? = nil, authToken: Secret? = nil, adopt: Bool = false,
         isActive: Bool = true, browserSdkVersion: BrowserSDKVersion? = nil,
-        dynamicSdkLoaderOptions: DynamicSDKLoaderOptions? = nil, stack: Stack? = nil
+        dynamicSdkLoaderOptions: DynamicSDKLoaderOptions? = nil, rotation: Rotation? = nil, rotateBefore: Date? = nil,
+        stack: Stack? = nil
     ) async throws {
         let problems = ClientKeyRules.problems(
             organization: organization, project: project, name: name,
@@ -101,7 +105,8 @@ public struct ClientKey: Sendable {
         let props = Props(
             id: id, name: name ?? Self.defaultName(app: stack.app, stage: stack.stage, id: id),
             organization: organization, project: project, rateLimit: rateLimit, useCase: useCase, isActive: isActive,
-            browserSdkVersion: browserSdkVersion, loaderOptions: dynamicSdkLoaderOptions, adopt: adopt
+            browserSdkVersion: browserSdkVersion, loaderOptions: dynamicSdkLoaderOptions, adopt: adopt,
+            rotation: rotation, rotateBefore: rotateBefore
         )
         try await stack.declare(id)
         try await stack.loadRecords()
@@ -147,17 +152,19 @@ public struct ClientKey: Sendable {
         var browserSdkVersion: BrowserSDKVersion?
         var loaderOptions: DynamicSDKLoaderOptions?
         var adopt: Bool
+        var rotation: Rotation?
+        var rotateBefore: Date?
     }
 
     /// Deletes the key a record names (404 counts as done), then its record.
-    static func delete(_ record: ResourceRecord, in stack: Stack) async throws {
+    static func delete(_ record: ResourceRecord, in stack: Stack, reason: String? = nil) async throws {
         guard case .string(let organization)? = record.attributes["organization"],
               case .string(let project)? = record.attributes["project"]
         else {
             try await stack.forget(record.id)
             return
         }
-        await stack.report(Stack.Change(resource: record.id, action: .delete, fields: [], reason: nil))
+        await stack.report(Stack.Change(resource: record.id, action: .delete, fields: [], reason: reason))
         guard await stack.writes else { return }
         if case .string(let keyID)? = record.attributes["keyId"] {
             let client = try await stack.client(for: nil)

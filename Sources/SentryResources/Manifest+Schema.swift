@@ -68,6 +68,19 @@ extension Manifest {
                     ($0.name, JSONValue.object(["type": .string("boolean")]))
                 })),
             ]),
+            "rotation": described("rotation", [
+                "type": .array([.string("object"), .string("null")]),
+                "additionalProperties": .bool(false),
+                "required": .array([.string("grace")]),
+                "properties": .object(Dictionary(uniqueKeysWithValues: [
+                    ("every", "How long a key serves before it is rotated."), ("grace", "How long the old key stays active."),
+                    ("retire", "How long after its deactivation the old key is deleted."),
+                ].map { ($0.0, JSONValue.object([
+                    // A period as text (90d, 12h, 30m, 45s), or the number 0.
+                    "type": .array([text, .string("integer")]), "pattern": .string("^(0|[0-9]+[dhms])$"),
+                    "minimum": .integer(0), "maximum": .integer(0), "description": .string($0.1),
+                ])) })),
+            ]),
             "outputName": described("outputName", ["type": text, "pattern": .string("^[A-Za-z_][A-Za-z0-9_]*$")]),
         ]
         let topHelp = Dictionary(uniqueKeysWithValues: ManifestFields.top.map { ($0.name, JSONValue.string($0.help)) })

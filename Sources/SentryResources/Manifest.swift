@@ -23,7 +23,7 @@ import Yams
 /// Run it with ``Stack/run(_:lockTimeout:)``, or plan and apply it with
 /// ``Stack/apply(_:lockTimeout:confirm:)``.
 public struct Manifest: Sendable {
-    /// One declared key: the props of ``ClientKey/init(_:name:project:organization:rateLimit:useCase:authToken:adopt:isActive:browserSdkVersion:dynamicSdkLoaderOptions:stack:)``.
+    /// One declared key: the props of ``ClientKey/init(_:name:project:organization:rateLimit:useCase:authToken:adopt:isActive:browserSdkVersion:dynamicSdkLoaderOptions:rotation:rotateBefore:stack:)``.
     public struct Key: Sendable, Equatable {
         /// The key's id in the stack (its name in the file's `keys` mapping).
         public var id: String
@@ -45,6 +45,8 @@ public struct Manifest: Sendable {
         public var browserSdkVersion: BrowserSDKVersion?
         /// Loader features to turn on or off.
         public var dynamicSdkLoaderOptions: DynamicSDKLoaderOptions?
+        /// When the key is replaced by a successor, and how the old key is retired.
+        public var rotation: Rotation?
         /// The prefix of the key's output variables (`WEB` for `WEB_DSN`); from the id when absent.
         public var outputName: String
 
@@ -52,7 +54,7 @@ public struct Manifest: Sendable {
         public init(id: String, name: String? = nil, project: String, organization: String, rateLimit: RateLimit? = nil,
                     useCase: UseCase? = nil, adopt: Bool = false, isActive: Bool = true,
                     browserSdkVersion: BrowserSDKVersion? = nil, dynamicSdkLoaderOptions: DynamicSDKLoaderOptions? = nil,
-                    outputName: String? = nil) {
+                    rotation: Rotation? = nil, outputName: String? = nil) {
             self.id = id
             self.name = name
             self.project = project
@@ -63,6 +65,7 @@ public struct Manifest: Sendable {
             self.isActive = isActive
             self.browserSdkVersion = browserSdkVersion
             self.dynamicSdkLoaderOptions = dynamicSdkLoaderOptions
+            self.rotation = rotation
             self.outputName = outputName ?? Self.outputName(forID: id)
         }
 
@@ -199,6 +202,7 @@ enum ManifestFields {
         ("isActive", "Whether the key accepts events (default true)."),
         ("browserSdkVersion", "The JavaScript SDK version the loader serves (latest, 10.x, 9.x, ...)."),
         ("dynamicSdkLoaderOptions", "Loader features to turn on or off; unset ones are left alone."),
+        ("rotation", "Replace the key with a successor every period ({every: 90d, grace: 7d, retire: 30d}); the old key stays active for grace, then is deactivated, and deleted retire later."),
         ("outputName", "The prefix of the key's output variables (WEB for WEB_DSN); from the id when absent."),
     ]
 
@@ -311,6 +315,21 @@ struct ManifestReader {
             }
             loader = value
         }
+        var rotation: Rotation?
+        if let node = fields["rotation"], node.null == nil, let rotationFields = mapping(node, "\(path).rotation") {
+            checkFields(rotationFields, allowed: ["every", "grace", "retire"], path: "\(path).rotation")
+            func period(_ name: String) -> Duration? {
+                guard let text = optionalString(rotationFields, name, path: "\(path).rotation") else { return nil }
+                guard let value = Rotation.period(text) else {
+                    problem(rotationFields[name], "\(path).rotation.\(name)", "must be a period such as 90d, 12h, 30m or 0 (it is \"\(text)\")")
+                    return nil
+                }
+                return value
+            }
+            let (every, grace, retire) = (period("every"), period("grace"), period("retire"))
+            if rotationFields["grace"] == nil { problem(node, "\(path).rotation.grace", "is missing: say how long the old key stays active, 0 for not at all") }
+            if let grace { rotation = Rotation(every: every, grace: grace, retire: retire) }
+        }
         let outputName = optionalString(fields, "outputName", path: path)
         if let outputName, !ManifestFields.isVariableName(outputName) {
             problem(fields["outputName"], "\(path).outputName", "must be a variable name: letters, digits and _, not starting with a digit (it is \"\(outputName)\")")
@@ -328,7 +347,7 @@ struct ManifestReader {
         guard problems.count == countBefore, let project, let organization else { return nil }
         return Manifest.Key(id: id, name: name, project: project, organization: organization, rateLimit: rateLimit,
                             useCase: useCase, adopt: adopt, isActive: isActive, browserSdkVersion: version,
-                            dynamicSdkLoaderOptions: loader, outputName: outputName)
+                            dynamicSdkLoaderOptions: loader, rotation: rotation, outputName: outputName)
     }
 
     /// The node a rule of `ClientKeyRules` is about (`rateLimit.window` -> that value).

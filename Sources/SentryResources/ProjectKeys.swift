@@ -80,6 +80,26 @@ public struct ProjectKeys: Sendable {
         try await client.updateKey(id, update, organization: organization, project: project, describedAs: id)
     }
 
+    /// Rotates a key outside any stack: makes its successor with the same props (the name with
+    /// the day, ``Rotation/successorName(_:rotatedAt:)``; the rate limit, use case, loader and
+    /// activity copied) and deactivates the old key at once when `deactivatingNow`; else leaves
+    /// it active, for the caller to deactivate when its grace period is over.
+    ///
+    /// - Returns: the successor and the old key as they now are.
+    public func rotate(_ id: String, deactivatingNow: Bool, now: Date = Date()) async throws -> (successor: ProjectKey, predecessor: ProjectKey) {
+        var predecessor = try await get(id)
+        var successor = try await create(CreateProjectKeyRequest(
+            name: Rotation.successorName(predecessor.name, rotatedAt: now), rateLimit: predecessor.rateLimit, useCase: predecessor.useCase))
+        // What a create cannot set, set with one update.
+        var settings = UpdateProjectKeyRequest()
+        if let active = predecessor.isActive, active != successor.isActive { settings.isActive = active }
+        if let version = predecessor.browserSdkVersion, version != successor.browserSdkVersion { settings.browserSdkVersion = version }
+        if let options = predecessor.dynamicSdkLoaderOptions, options != successor.dynamicSdkLoaderOptions { settings.dynamicSdkLoaderOptions = options }
+        if settings != UpdateProjectKeyRequest() { successor = try await update(successor.id, settings) }
+        if deactivatingNow, predecessor.isActive ?? true { predecessor = try await update(id, UpdateProjectKeyRequest(isActive: false)) }
+        return (successor, predecessor)
+    }
+
     /// Deletes a key for good.
     public func delete(_ id: String) async throws {
         _ = try await client.send(Operations.DeleteProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, keyId: id))

@@ -117,7 +117,7 @@ extension Stack {
                 let outputs = try await ClientKey(
                     key.id, name: key.name, project: key.project, organization: key.organization, rateLimit: key.rateLimit,
                     useCase: key.useCase, adopt: key.adopt, isActive: key.isActive, browserSdkVersion: key.browserSdkVersion,
-                    dynamicSdkLoaderOptions: key.dynamicSdkLoaderOptions, stack: self)
+                    dynamicSdkLoaderOptions: key.dynamicSdkLoaderOptions, rotation: key.rotation, stack: self)
                 keys.append(ManifestRun.Key(declaration: key, outputs: outputs))
             } catch {
                 failures.append((key.id, error))

@@ -40,6 +40,8 @@ public actor Stack {
             case delete
             /// An existing key of that name was taken over.
             case adopt
+            /// A successor key was made; the old one is retired by later runs.
+            case rotate
             /// The key was as declared.
             case noChange = "no change"
         }
@@ -75,6 +77,10 @@ public actor Stack {
     /// makes its plan.
     private(set) var writes: Bool
 
+    /// The clock rotations are timed by.
+    nonisolated let now: @Sendable () -> Date
+    /// Keys to rotate in the next run that declares them (``rotate(_:)``).
+    private var rotationRequests: Set<String> = []
     private var clients: [String: SentryClient] = [:]
     private var records: [String: ResourceRecord] = [:]
     private var loaded = false
@@ -100,12 +106,15 @@ public actor Stack {
     ///   - transport: what carries the stack's requests, for every client it makes (an
     ///     in-process sandbox in tests); async-http-client when `nil`. The stack does not shut
     ///     it down.
+    ///   - now: the clock that times rotations; the system's by default.
     public init(
         app: String, stage: String, mode: Mode = .apply, store: (any StateStore)? = nil, password: Secret? = nil,
         logger: Logger = Logger(label: "sentry-sdk.stack"),
         configuration: (@Sendable (Secret?) throws -> SentryConfiguration)? = nil,
-        transport: (any HTTPTransport)? = nil
+        transport: (any HTTPTransport)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
+        self.now = now
         guard !app.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "app", rule: "must not be empty") }
         guard !stage.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "stage", rule: "must not be empty") }
         self.app = app
@@ -145,6 +154,13 @@ public actor Stack {
             try await finish()
         }
         return changes
+    }
+
+    /// Asks for a rotation of the key declared as `id`, now: the next run that declares it makes
+    /// its successor, whatever its `rotation` says (a key without one has its predecessor
+    /// deactivated in that run).
+    public func rotate(_ id: String) {
+        rotationRequests.insert(id)
     }
 
     /// Removes the sealed secrets from the stack's state, keeping everything else: the way back
@@ -242,6 +258,28 @@ public actor Stack {
         logger.debug("\(change.description)")
     }
 
+    /// Reports `change` in place of a "no change" just reported for its resource (a rotation
+    /// of a key that was up to date), else after what was reported.
+    func supersede(with change: Change) {
+        if let index = changes.lastIndex(where: { $0.resource == change.resource }), changes[index].action == .noChange {
+            changes[index] = change
+            logger.debug("\(change.description)")
+        } else {
+            report(change)
+        }
+    }
+
+    /// Adds a note to the reason of the last change reported for `resource`.
+    func note(_ text: String, on resource: String) {
+        guard let index = changes.lastIndex(where: { $0.resource == resource }) else { return }
+        changes[index].reason = changes[index].reason.map { "\($0); \(text)" } ?? text
+    }
+
+    /// Whether a rotation of `id` was asked for, and the request taken (one rotation each).
+    func takeRotationRequest(_ id: String) -> Bool {
+        writes ? rotationRequests.remove(id) != nil : rotationRequests.contains(id)
+    }
+
     func client(for token: Secret?) throws -> SentryClient {
         let key = token?.revealed ?? ""
         if let client = clients[key] { return client }
@@ -286,8 +324,17 @@ public actor Stack {
 
     func finish() async throws {
         try await loadRecords()
-        let stale = records.values.filter { !declared.contains($0.id) }.sorted { $0.order > $1.order }
+        // A rotation's predecessor stays while the key it served is declared, retired by its times.
+        let retiring = records.values.filter { $0.string("retiredBy").map(declared.contains) ?? false }.sorted { $0.order < $1.order }
+        let stale = records.values.filter { !declared.contains($0.id) && !retiring.map(\.id).contains($0.id) }.sorted { $0.order > $1.order }
         var failures: [String] = []
+        for record in retiring {
+            do {
+                try await Retirement.advance(record, in: self)
+            } catch {
+                failures.append("\(record.id): \(error)")
+            }
+        }
         for record in stale {
             do {
                 try await ClientKey.delete(record, in: self)

@@ -72,6 +72,41 @@ import TestSupport
         }
     }
 
+    @Test func rotateMakesASuccessorAndDeactivatesTheOldKeyAtOnceOrSaysWhen() async throws {
+        try await use { _ in
+            let created = try await Self.run(["keys", "create", "--name", "Web", "--rate-limit-window", "60", "--rate-limit-count", "10", "--format", "json"] + common)
+            let old = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
+            let bad = try await Self.run(["keys", "rotate", old.id, "--grace", "a week"] + common)
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("--grace must be a period such as 7d"))
+
+            let later = try await Self.run(["keys", "rotate", old.id, "--grace", "7d", "--retire", "30d", "--format", "json"] + common)
+            #expect(later.status == 0, "\(later.stderr)")
+            let successor = try JSONDecoder().decode(ProjectKey.self, from: Data(later.stdout.utf8))
+            #expect(successor.id != old.id)
+            #expect(successor.name.hasPrefix("Web (rotated 20"))
+            #expect(successor.rateLimit == RateLimit(window: 60, count: 10), "the old key's settings")
+            #expect(later.stderr.contains("The old key \(old.id) still takes events. After "))
+            #expect(later.stderr.contains("run: sentry-sdk keys update --org my-org --project web \(old.id) --inactive"))
+            #expect(later.stderr.contains("delete it: sentry-sdk keys delete --org my-org --project web \(old.id)"))
+            let listed = try JSONDecoder().decode([ProjectKey].self, from: Data(try await Self.run(["keys", "list", "--format", "json"] + common).stdout.utf8))
+            #expect(listed.count == 2)
+            #expect(listed.allSatisfy { $0.isActive ?? true })
+
+            let now = try await Self.run(["keys", "rotate", successor.id, "--grace", "0"] + common)
+            guard TestServerProfile.appliesUpdates else {
+                #expect(now.status == 1 && now.stderr.contains("did not apply isActive"), "\(now.stderr)")
+                return
+            }
+            #expect(now.status == 0, "\(now.stderr)")
+            #expect(now.stdout.hasPrefix("id "))
+            #expect(now.stderr.contains("The old key \(successor.id) is deactivated."))
+            let after = try JSONDecoder().decode([ProjectKey].self, from: Data(try await Self.run(["keys", "list", "--format", "json"] + common).stdout.utf8))
+            #expect(after.count == 3)
+            #expect(after.first { $0.id == successor.id }?.isActive == false)
+        }
+    }
+
     @Test(arguments: [
         (["keys", "create", "--project", "web"], "Missing the organization"),
         (["keys", "create", "--org", "my-org"], "Missing the project"),

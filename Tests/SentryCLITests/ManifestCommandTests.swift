@@ -106,6 +106,30 @@ import Yams
         output.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
+    @Test func applyRotatesAKeyWhenAskedAndTheManifestSaysHowItRetires() async throws {
+        try await Setup().use { setup in
+            try setup.write("app: shop\nstage: prod\norganization: my-org\nkeys:\n  web:\n    name: Web\n    project: web\n    rotation: {every: 90d, grace: 7d}\n")
+            let first = try await setup.run(["apply"])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("+ create web: next rotation "), "\(first.stdout)")
+            let unknown = try await setup.run(["apply", "--rotate", "api"])
+            #expect(unknown.status == 2)
+            #expect(unknown.stderr.contains("Invalid --rotate \"api\": the manifest declares no such key (it has web)."))
+            _ = await setup.requests()
+
+            let rotated = try await setup.run(["apply", "--rotate", "web", "--format", "json"])
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+            #expect(rotated.stdout.contains(#""action" : "rotate""#) || rotated.stdout.contains(#""action":"rotate""#), "\(rotated.stdout)")
+            #expect(await setup.writes() == ["createProjectKey": 1])
+            let names = try await setup.serverKeys("web").map(\.name)
+            #expect(names.count == 2)
+            #expect(names.contains("Web") && names.contains { $0.hasPrefix("Web (rotated 20") })
+
+            let plan = try await setup.run(["plan"])
+            #expect(Self.planLines(plan.stdout).contains { $0.hasPrefix("= no change web~rotated~") && $0.hasSuffix(", then deactivated") }, "\(plan.stdout)")
+        }
+    }
+
     @Test func planApplyPlanThenEditsInOnePutPerKeyAndOneDelete() async throws {
         try await Setup().use { setup in
 
@@ -317,6 +341,7 @@ import Yams
         ("app: shop\nstage: prod\norganization: o\nkeys:\n  web:\n    project: web\n    rateLimit: {window: 60}\n", "7:16: `keys.web.rateLimit.count` must be set when rateLimit.window is."),
         ("app: shop\nstage: prod\norganization: o\nkeys:\n  web:\n    project: web\n    dynamicSdkLoaderOptions: {hasMagic: true}\n", "7:31: `keys.web.dynamicSdkLoaderOptions.hasMagic` is not a field here"),
         ("app: shop\nstage: prod\nkeys:\n  - web\n", "4:3: `keys` must be a mapping."),
+        ("app: shop\nstage: prod\norganization: o\nkeys:\n  web:\n    project: web\n    rotation: {grace: soon}\n", "7:23: `keys.web.rotation.grace` must be a period such as 90d, 12h, 30m or 0 (it is \"soon\")."),
         ("stage: prod\nkeys: {}\n", "1:1: `app` is missing."),
         ("app: shop\nkeys: {}\n", "sentry-keys.yaml names no stage: add `stage:` to it or pass --stage."),
         ("app: shop\nstage: prod\norganization: o\nkeys:\n  web-key:\n    project: web\n  web_key:\n    project: web\n", "7:3: `keys.web_key.outputName` gives the output variable WEB_KEY_DSN, which web-key gives too"),

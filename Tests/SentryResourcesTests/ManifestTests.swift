@@ -38,6 +38,30 @@ import TestSupport
         #expect(second.outputName == "LIMITED")
     }
 
+    @Test func aRotationReadsFromItsPeriods() throws {
+        let manifest = try Manifest(yaml: """
+        app: shop
+        organization: my-org
+        keys:
+          web: {project: web, rotation: {every: 90d, grace: 7d, retire: 30d}}
+          api: {project: api, rotation: {grace: 0}}
+        """, environment: [:])
+        #expect(manifest.keys[0].rotation == Rotation(every: .days(90), grace: .days(7), retire: .days(30)))
+        #expect(manifest.keys[1].rotation == Rotation(grace: .zero))
+        #expect {
+            try Manifest(yaml: "app: a\norganization: o\nkeys:\n  web: {project: web, rotation: {every: 3 months, retire: 30d}}\n", environment: [:])
+        } throws: { error in
+            "\(error)" == """
+            manifest:4:33: `keys.web.rotation.grace` is missing: say how long the old key stays active, 0 for not at all.
+            manifest:4:41: `keys.web.rotation.every` must be a period such as 90d, 12h, 30m or 0 (it is "3 months").
+            """
+        }
+        #expect(Rotation.period("12h") == .seconds(43_200))
+        #expect(Rotation.period("45s") == .seconds(45))
+        #expect(Rotation.period("90") == nil)
+        #expect(Rotation.period("-1d") == nil)
+    }
+
     @Test func theOrganizationFallsBackToSentryOrg() throws {
         let yaml = "app: a\nkeys:\n  web: {project: web}\n"
         #expect(try Manifest(yaml: yaml, environment: ["SENTRY_ORG": "from-env"]).keys[0].organization == "from-env")

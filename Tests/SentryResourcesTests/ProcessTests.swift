@@ -17,10 +17,10 @@ import TestSupport
         let process = Process()
         let output = Pipe()
 
-        init(url: String, state: StateUnderTest, keys: Int, suffix: String, hold: Int = 0, lockTimeout: Int = 30_000) throws {
+        init(url: String, state: StateUnderTest, keys: Int, suffix: String, idPrefix: String = "", hold: Int = 0, lockTimeout: Int = 30_000) throws {
             process.executableURL = URL(fileURLWithPath: TestProcess.product("StackRunner"))
             process.arguments = ["--url", url, "--token", ProcessTests.token, "--state", state.location, "--keys", "\(keys)",
-                                 "--suffix", suffix, "--hold-ms", "\(hold)", "--lock-timeout-ms", "\(lockTimeout)"]
+                                 "--suffix", suffix, "--id-prefix", idPrefix, "--hold-ms", "\(hold)", "--lock-timeout-ms", "\(lockTimeout)"]
             process.standardOutput = output
             process.standardError = output
             try process.run()
@@ -99,22 +99,23 @@ import TestSupport
             // Until 50 runs were killed before they finished (a run that ends first is not counted).
             while killed < 50 && round < 150 {
                 defer { round += 1 }
-                // Every round changes what is declared: new names (where the server applies
-                // updates), and a few keys more or fewer.
+                // Every round changes what is declared, and a few keys more or fewer: new names
+                // (renames), or where the server ignores updates, new keys in place of the old.
                 let count = 8 + round % 5
-                let suffix = TestServerProfile.appliesUpdates ? "v\(round)" : "v0"
-                let victim = try Runner(url: setup.server.url, state: setup.state, keys: count, suffix: suffix)
+                let suffix = "v\(round)"
+                let prefix = TestServerProfile.appliesUpdates ? "" : "r\(round)-"
+                let victim = try Runner(url: setup.server.url, state: setup.state, keys: count, suffix: suffix, idPrefix: prefix)
                 try await Task.sleep(for: .milliseconds(Int.random(in: 10...300, using: &generator)))
                 victim.kill()
                 _ = try await victim.finish()
                 if victim.process.terminationReason == .uncaughtSignal { killed += 1 }
 
-                let next = try await Runner(url: setup.server.url, state: setup.state, keys: count, suffix: suffix).finish()
+                let next = try await Runner(url: setup.server.url, state: setup.state, keys: count, suffix: suffix, idPrefix: prefix).finish()
                 #expect(next.status == 0, "round \(round): the run after the kill failed: \(next.output)")
                 let names = try await setup.serverKeyNames()
                 #expect(names.sorted() == (0..<count).map { "Key \($0) \(suffix)" }.sorted(),
                         "round \(round): the server has \(names.sorted())")
-                #expect(try await setup.recordIDs() == Set((0..<count).map { "k\($0)" }), "round \(round)")
+                #expect(try await setup.recordIDs() == Set((0..<count).map { "\(prefix)k\($0)" }), "round \(round)")
             }
             #expect(killed == 50, "50 runs killed half-way (\(killed) in \(round) rounds)")
         }

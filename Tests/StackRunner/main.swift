@@ -4,9 +4,10 @@ import SentryPostgresState
 import SentryResources
 
 // One run of a stack in a process of its own, for the tests that run two at once or kill one
-// with SIGKILL half-way: declares keys `k0` ... `k<N-1>` named `Key <i> <suffix>` in my-org/web.
+// with SIGKILL half-way: declares keys `<prefix>k0` ... `<prefix>k<N-1>` named `Key <i> <suffix>` in
+// my-org/web.
 //
-// Usage: StackRunner --url URL --token TOKEN --state DIR|POSTGRES_URL --keys N [--suffix S] [--hold-ms MS] [--lock-timeout-ms MS]
+// Usage: StackRunner --url URL --token TOKEN --state DIR|POSTGRES_URL --keys N [--suffix S] [--id-prefix P] [--hold-ms MS] [--lock-timeout-ms MS]
 // Exit status: 0 done (prints the changes), 3 the stack was locked by another run, 1 any other error.
 
 var options: [String: String] = [:]
@@ -19,6 +20,7 @@ else {
     exit(2)
 }
 let suffix = options["--suffix"] ?? ""
+let prefix = options["--id-prefix"] ?? ""
 let hold = Int(options["--hold-ms"] ?? "0") ?? 0
 let lockTimeout = Int(options["--lock-timeout-ms"] ?? "30000") ?? 30_000
 
@@ -30,7 +32,7 @@ let stack = try Stack(app: "runner", stage: "test", store: StateStores.open(stat
 do {
     let changes = try await stack.run(lockTimeout: .milliseconds(lockTimeout)) {
         for index in 0..<count {
-            _ = try await ClientKey("k\(index)", name: "Key \(index) \(suffix)", project: "web", organization: "my-org")
+            _ = try await ClientKey("\(prefix)k\(index)", name: "Key \(index) \(suffix)", project: "web", organization: "my-org")
         }
         if hold > 0 { try await Task.sleep(for: .milliseconds(hold)) }
     }

@@ -11,7 +11,7 @@ struct KeysCommand: AsyncParsableCommand {
         Exit codes: 0 success, 1 API or network error, 2 bad usage or input, \
         3 authentication or permission, 4 not found.
         """,
-        subcommands: [CreateKeyCommand.self, ListKeysCommand.self, GetKeyCommand.self, UpdateKeyCommand.self, DeleteKeyCommand.self]
+        subcommands: [CreateKeyCommand.self, ListKeysCommand.self, GetKeyCommand.self, UpdateKeyCommand.self, RotateKeyCommand.self, DeleteKeyCommand.self]
     )
 }
 

@@ -15,6 +15,7 @@ struct ApplyCommand: AsyncParsableCommand {
           sentry-sdk apply
           sentry-sdk apply -f sentry-keys.yaml --stage prod --yes
           sentry-sdk apply --sandbox
+          sentry-sdk apply --rotate web        (a successor for web now, as its rotation says)
         """
     )
 
@@ -23,10 +24,16 @@ struct ApplyCommand: AsyncParsableCommand {
     var format: OutputFormat = .table
     @Flag(help: "Delete and replace keys without asking.")
     var yes = false
+    @Option(help: ArgumentHelp("Rotate this key now: its successor is made, and the old key retired as its rotation says (repeatable).", valueName: "key"))
+    var rotate: [String] = []
 
     func run() async throws {
         let declared = try manifest.load()
+        for id in rotate where !declared.keys.contains(where: { $0.id == id }) {
+            throw CLIError.usage("Invalid --rotate \"\(id)\": the manifest declares no such key (it has \(declared.keys.map(\.id).joined(separator: ", "))).")
+        }
         let stack = try manifest.stack(for: declared, mode: .apply)
+        for id in rotate { await stack.rotate(id) }
         let (format, yes, file) = (format, yes, manifest.file)
         let run = try await stack.apply(declared, lockTimeout: manifest.lockDuration) { plan in
             if format == .table && ChangeReport.pending(plan) {

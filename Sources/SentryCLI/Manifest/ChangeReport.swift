@@ -11,6 +11,7 @@ enum ChangeReport {
             case .replace: "±"
             case .delete: "-"
             case .adopt: "<"
+            case .rotate: "^"
             case .noChange: "="
             }
             return "  \(mark) \(change)"
@@ -29,7 +30,8 @@ enum ChangeReport {
         let counts = Dictionary(grouping: changes, by: \.action).mapValues(\.count)
         let parts: [(Stack.Change.Action, String, String)] = [
             (.create, "to create", "created"), (.adopt, "to adopt", "adopted"), (.update, "to update", "updated"),
-            (.replace, "to replace", "replaced"), (.delete, "to delete", "deleted"), (.noChange, "unchanged", "unchanged"),
+            (.replace, "to replace", "replaced"), (.rotate, "to rotate", "rotated"), (.delete, "to delete", "deleted"),
+            (.noChange, "unchanged", "unchanged"),
         ]
         let said = parts.compactMap { action, planned, done in counts[action].map { "\($0) \(applied ? done : planned)" } }
         return said.isEmpty ? "Nothing declared, nothing in state." : said.joined(separator: ", ") + "."
