@@ -43,46 +43,71 @@ struct Reconciler {
     // MARK: Rotation
 
     /// Rotates the key when it is due: asked for in this run (`Stack.rotate`), older than
-    /// `rotateBefore` once that date has come, or older than `rotation.every`. Else says in the
-    /// key's change when the next rotation is due.
+    /// `rotateBefore` once that date has come, older than `rotation.every`, or left half-rotated
+    /// by an interrupted run. Else says in the key's change when the next rotation is due. A key
+    /// made in this run is not rotated in it.
     private func rotateIfDue(_ key: ProjectKey) async throws -> ProjectKey? {
-        let requested = await stack.takeRotationRequest(props.id)
-        guard requested || props.rotation != nil || props.rotateBefore != nil else { return key }
+        let made = await stack.lastChange(for: props.id).map { $0.action == .create || $0.action == .replace } ?? false
+        let requested = made ? false : await stack.takeRotationRequest(props.id)
+        let begun = made ? nil : await stack.record(Retirement.id(of: props.id, key: key.id))
+        let interrupted = begun != nil
+        guard requested || interrupted || props.rotation != nil || props.rotateBefore != nil else { return key }
         let now = stack.now()
-        let record = await stack.record(props.id)
-        let since = record?.int("since").map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? key.dateCreated?.date ?? now
+        let since = try await servingSince(key)
+        let every = props.rotation?.every.map { since + TimeInterval($0.wholeSeconds) }
         var why: String?
-        if requested {
+        if made {
+            why = nil
+        } else if interrupted {
+            why = "finishing a rotation an interrupted run began"
+        } else if requested {
             why = "rotation asked for"
         } else if let before = props.rotateBefore, before <= now, since < before {
             why = "made before \(before.formatted(.iso8601)), the rotateBefore date"
-        } else if let every = props.rotation?.every, now >= since + TimeInterval(every.wholeSeconds) {
-            why = "\(every.wholeSeconds / 86_400) days old, its rotation period"
+        } else if let every, now >= every {
+            why = "\(props.rotation!.every!.wholeSeconds / 86_400) days old, its rotation period"
         }
         guard let why else {
-            if let every = props.rotation?.every {
-                await stack.note("next rotation \((since + TimeInterval(every.wholeSeconds)).formatted(.iso8601))", on: props.id)
+            let leaked = props.rotateBefore.flatMap { since < $0 ? $0 : nil }
+            if let next = [every, leaked].compactMap({ $0 }).min() {
+                await stack.note("next rotation \(next.formatted(.iso8601))", on: props.id)
             }
             return key
         }
-        let rotation = props.rotation ?? Rotation(grace: .zero)
+        // An interrupted rotation keeps the periods it began with, counted from now.
+        let rotation = begun.flatMap(Retirement.periods) ?? props.rotation ?? Rotation(grace: .zero)
         var successor = self
         successor.props.name = Rotation.successorName(declaredName, rotatedAt: now)
         successor.rotatedAt = Int(now.timeIntervalSince1970)
         await stack.supersede(with: Change(resource: props.id, action: .rotate, fields: ["name: \"\(key.name)\" -> \"\(successor.props.name)\""],
                                   reason: "\(why); the old key stays active until \((now + TimeInterval(rotation.grace.wholeSeconds)).formatted(.iso8601))"))
         guard await stack.writes else { return key }
-        // The predecessor's record first: from here on it is tracked, and retired by later runs.
+        // The predecessor's record first: from here on it is tracked, and retired by later runs
+        // (never while the declared key still points at it).
         let retiring = Retirement.record(for: key.id, of: props.id, organization: props.organization, project: props.project,
                                          rotatedAt: now, rotation: rotation)
         try await stack.save(retiring)
         do {
             return try await successor.create(action: .rotate, reason: nil, reported: true)
         } catch let error as SentryError where (400..<500).contains(error.status ?? 0) {
-            // Refused: no successor, so the key keeps serving and is not retired.
-            try await stack.forget(retiring.id)
+            // The create refused (the state is back on the old key): no successor, so the key
+            // keeps serving and is not retired. A refusal after the successor was made leaves
+            // the predecessor's record, for the next run to finish.
+            if await stack.record(props.id)?.string("keyId") == key.id { try await stack.forget(retiring.id) }
             throw error
         }
+    }
+
+    /// Since when the key serves: as recorded, else (a record from before rotations) its
+    /// creation date, recorded now so that the schedule holds still.
+    private func servingSince(_ key: ProjectKey) async throws -> Date {
+        if let since = await stack.record(props.id)?.int("since") { return Date(timeIntervalSince1970: TimeInterval(since)) }
+        let since = key.dateCreated?.date ?? stack.now()
+        if var record = await stack.record(props.id) {
+            record.attributes["since"] = .integer(Int(since.timeIntervalSince1970))
+            try await stack.save(record)
+        }
+        return since
     }
 
     // MARK: Reconciling
@@ -101,7 +126,8 @@ struct Reconciler {
         if let record {
             guard let keyID = record.string("keyId") else {
                 // A run was stopped between creating the key and recording it: find that key.
-                let found = try await untracked(named: props.name, in: keys)
+                // By the name the intent recorded: the declared name may have changed since.
+                let found = try await untracked(named: record.string("name") ?? props.name, in: keys)
                 if found.count == 1 { return try await bringUpToDate(found[0], action: .noChange, reason: "recorded the key an interrupted run created") }
                 return try await create(action: .create, reason: nil)
             }
@@ -110,7 +136,7 @@ struct Reconciler {
                 restarted.rotatedAt = nil
                 restarted.startsOver = true
                 restarted.props.name = declaredName
-                let again = props.rotation == nil ? "" : "; its rotation starts over"
+                let again = props.rotation == nil && props.rotateBefore == nil ? "" : "; its rotation starts over"
                 return try await restarted.create(action: .create, reason: "the key was deleted outside the SDK; created again\(again)")
             }
             return try await bringUpToDate(current, action: .noChange, reason: nil, record: record)
@@ -270,7 +296,9 @@ struct Reconciler {
         // Since when the key serves, for its rotation: a successor from its rotation, else as recorded.
         let previous = await stack.record(props.id)
         let now = Int(stack.now().timeIntervalSince1970)
-        attributes["since"] = .integer(rotatedAt ?? (startsOver ? now : previous?.int("since") ?? now))
+        let made = await stack.lastChange(for: props.id).map { $0.action == .create || $0.action == .replace } ?? false
+        let existing = previous?.int("since") ?? (made ? nil : key.dateCreated?.date.map { Int($0.timeIntervalSince1970) })
+        attributes["since"] = .integer(rotatedAt ?? (startsOver ? now : existing ?? now))
         if let rotatedAt { attributes["rotatedAt"] = .integer(rotatedAt) }
         let order = previous?.order ?? -1
         try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: order, attributes: attributes, secrets: secrets))

@@ -98,6 +98,7 @@ public struct ClientKey: Sendable {
             rateLimitWindow: rateLimit?.window, rateLimitCount: rateLimit?.count, useCase: useCase,
             browserSdkVersion: browserSdkVersion
         )
+        if let problem = rotation?.problem { throw problem }
         if let first = problems.first {
             throw problems.count == 1 ? first : InvalidProp(field: first.field, rule: first.rule + "; also " + problems.dropFirst().map(\.description).joined(separator: " "))
         }

@@ -328,7 +328,13 @@ struct ManifestReader {
             }
             let (every, grace, retire) = (period("every"), period("grace"), period("retire"))
             if rotationFields["grace"] == nil { problem(node, "\(path).rotation.grace", "is missing: say how long the old key stays active, 0 for not at all") }
-            if let grace { rotation = Rotation(every: every, grace: grace, retire: retire) }
+            if let grace {
+                rotation = Rotation(every: every, grace: grace, retire: retire)
+                if let broken = rotation?.problem {
+                    problem(rotationFields["every"], "\(path).\(broken.field)", broken.rule)
+                    rotation = nil
+                }
+            }
         }
         let outputName = optionalString(fields, "outputName", path: path)
         if let outputName, !ManifestFields.isVariableName(outputName) {

@@ -36,21 +36,46 @@ public struct Rotation: Sendable, Hashable {
     /// A period as people write it: `90d`, `12h`, `30m`, `45s`, or `0`; `nil` for anything else.
     public static func period(_ text: String) -> Duration? {
         guard let unit = text.last, let number = Int(unit.isNumber ? text : String(text.dropLast())), number >= 0 else { return nil }
+        let scale: Int
         switch unit {
-        case "d": return .days(number)
-        case "h": return .seconds(number * 3_600)
-        case "m": return .seconds(number * 60)
-        case "s": return .seconds(number)
+        case "d": scale = 86_400
+        case "h": scale = 3_600
+        case "m": scale = 60
+        case "s": scale = 1
         default: return unit.isNumber && number == 0 ? .zero : nil
         }
+        let (seconds, overflow) = number.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : .seconds(seconds)
+    }
+
+    /// What is wrong with the rotation, if anything: a period of none rotates on every run.
+    var problem: InvalidProp? {
+        if let every, every <= .zero { return InvalidProp(field: "rotation.every", rule: "must be longer than 0") }
+        if grace < .zero { return InvalidProp(field: "rotation.grace", rule: "must not be negative") }
+        if let retire, retire < .zero { return InvalidProp(field: "rotation.retire", rule: "must not be negative") }
+        return nil
     }
 
     /// The successor's name: the declared name and the day it was made, in UTC
     /// (`Web (rotated 2026-12-02)`), shortened to Sentry's 64 characters when needed.
     public static func successorName(_ name: String, rotatedAt date: Date) -> String {
+        // A name that already carries a rotation's day (a key rotated before) gets the new day.
+        var name = name
+        if name.hasSuffix(")"), let open = name.range(of: " (rotated ", options: .backwards),
+           Self.isDay(name[open.upperBound..<name.index(before: name.endIndex)]) {
+            name = String(name[..<open.lowerBound])
+        }
         let suffix = " (rotated \(date.formatted(.iso8601.year().month().day())))"
         guard let limit = ClientKeyRules.maximumNameLength, name.count + suffix.count > limit else { return name + suffix }
         return String(name.prefix(max(0, limit - suffix.count))) + suffix
+    }
+}
+
+extension Rotation {
+    /// `2026-12-02`: four digits, a dash, two, a dash, two.
+    static func isDay(_ text: Substring) -> Bool {
+        let digits = text.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
+        return digits == [4, 2, 2] && text.allSatisfy { $0.isNumber || $0 == "-" }
     }
 }
 
@@ -65,15 +90,27 @@ extension Duration {
 /// A rotation's predecessor in state: a record of its own (`<id>~rotated~<key id>`) naming the
 /// declared key it served (`retiredBy`), with the times of its next phases.
 enum Retirement {
+    /// What a predecessor's record id has between the key's id and its own.
+    static let marker = "~rotated~"
+
+    /// The id of the record that retires `key`, a predecessor of the key declared as `id`.
+    static func id(of id: String, key: String) -> String { "\(id)\(marker)\(key)" }
+
     /// The record that keeps a predecessor until it is retired.
     static func record(for key: String, of id: String, organization: String, project: String, rotatedAt: Date, rotation: Rotation) -> ResourceRecord {
         let deactivateAt = Int(rotatedAt.timeIntervalSince1970) + rotation.grace.wholeSeconds
         var attributes: [String: JSONValue] = [
             "keyId": .string(key), "organization": .string(organization), "project": .string(project),
-            "retiredBy": .string(id), "deactivateAt": .integer(deactivateAt),
+            "retiredBy": .string(id), "rotatedAt": .integer(Int(rotatedAt.timeIntervalSince1970)), "deactivateAt": .integer(deactivateAt),
         ]
         if let retire = rotation.retire { attributes["deleteAt"] = .integer(deactivateAt + retire.wholeSeconds) }
-        return ResourceRecord(id: "\(id)~rotated~\(key)", type: "ClientKey", order: -1, attributes: attributes)
+        return ResourceRecord(id: self.id(of: id, key: key), type: "ClientKey", order: -1, attributes: attributes)
+    }
+
+    /// The grace and retire periods a predecessor's record was made with.
+    static func periods(_ record: ResourceRecord) -> Rotation? {
+        guard let rotatedAt = record.int("rotatedAt"), let deactivateAt = record.int("deactivateAt") else { return nil }
+        return Rotation(grace: .seconds(deactivateAt - rotatedAt), retire: record.int("deleteAt").map { .seconds($0 - deactivateAt) })
     }
 
     /// Moves a predecessor to the phase its times call for: nothing before `deactivateAt`, then
@@ -83,6 +120,12 @@ enum Retirement {
               let keyID = record.string("keyId"), let deactivateAt = record.int("deactivateAt")
         else {
             try await stack.forget(record.id)
+            return
+        }
+        // A key the declared key still points at is in use (its rotation was interrupted
+        // before the successor was made): the next run of the declared key finishes it.
+        if let owner = record.string("retiredBy"), await stack.record(owner)?.string("keyId") == keyID {
+            await stack.report(Stack.Change(resource: record.id, action: .noChange, fields: [], reason: "still in use; its rotation is not finished"))
             return
         }
         let now = Int(stack.now().timeIntervalSince1970)

@@ -54,6 +54,18 @@ public actor Stack {
         /// Why, when it is not the plain consequence of the props (drift, a deleted key).
         public var reason: String?
 
+        /// A change; each parameter is the property of the same name.
+        public init(resource: String, action: Action, fields: [String], reason: String?) {
+            self.resource = resource
+            self.action = action
+            self.fields = fields
+            self.reason = reason
+        }
+
+        /// Whether the change retires a rotation's predecessor, as its declaration asked (so a
+        /// deletion of it needs no confirmation).
+        public var retiresPredecessor: Bool { resource.contains(Retirement.marker) }
+
         public var description: String {
             var text = "\(action.rawValue) \(resource)"
             if !fields.isEmpty { text += " (" + fields.joined(separator: ", ") + ")" }
@@ -267,6 +279,11 @@ public actor Stack {
         } else {
             report(change)
         }
+    }
+
+    /// The last change reported for `resource` in this pass.
+    func lastChange(for resource: String) -> Change? {
+        changes.last { $0.resource == resource }
     }
 
     /// Adds a note to the reason of the last change reported for `resource`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 @testable import SentryCLI
+import SentryResources
 import Testing
 
 @Suite struct CommandTests {
@@ -23,5 +24,21 @@ import Testing
             let spelled = shell == "fish" && word.hasPrefix("--") ? String(word.dropFirst(2)) : word
             #expect(script.contains(spelled), "\(shell) completion lacks \(word)")
         }
+    }
+}
+
+@Suite struct ChangeReportTests {
+    /// A predecessor deleted because its rotation's `retire` came needs no confirmation; any
+    /// other deletion or replacement does.
+    @Test func aRetiredPredecessorIsNotADestructiveChange() {
+        let changes = [
+            Stack.Change(resource: "web~rotated~abc", action: .delete, fields: [], reason: "rotated out; its retirement period is over"),
+            Stack.Change(resource: "api", action: .delete, fields: [], reason: nil),
+            Stack.Change(resource: "mobile", action: .replace, fields: [], reason: nil),
+            Stack.Change(resource: "web", action: .rotate, fields: [], reason: nil),
+        ]
+        #expect(ChangeReport.destructive(changes) == ["api", "mobile"])
+        #expect(ChangeReport.lines([changes[3]]) == ["  ^ rotate web"])
+        #expect(ChangeReport.summary(changes, applied: true) == "1 replaced, 1 rotated, 2 deleted.")
     }
 }

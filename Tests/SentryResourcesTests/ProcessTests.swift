@@ -17,10 +17,12 @@ import TestSupport
         let process = Process()
         let output = Pipe()
 
-        init(url: String, state: StateUnderTest, keys: Int, suffix: String, idPrefix: String = "", hold: Int = 0, lockTimeout: Int = 30_000) throws {
+        init(url: String, state: StateUnderTest, keys: Int, suffix: String, idPrefix: String = "", rotating: String? = nil,
+             hold: Int = 0, lockTimeout: Int = 30_000) throws {
             process.executableURL = URL(fileURLWithPath: TestProcess.product("StackRunner"))
             process.arguments = ["--url", url, "--token", ProcessTests.token, "--state", state.location, "--keys", "\(keys)",
                                  "--suffix", suffix, "--id-prefix", idPrefix, "--hold-ms", "\(hold)", "--lock-timeout-ms", "\(lockTimeout)"]
+                + (rotating.map { ["--rotate", $0] } ?? [])
             process.standardOutput = output
             process.standardError = output
             try process.run()
@@ -86,6 +88,39 @@ import TestSupport
             #expect(patientResult.output.contains("no change k0"), "the second run saw the first one's keys: \(patientResult.output)")
             #expect(try await setup.serverKeyNames().sorted() == (0..<6).map { "Key \($0) a" }.sorted())
             #expect(try await setup.recordIDs() == Set((0..<6).map { "k\($0)" }))
+        }
+    }
+
+    @Test func rotationsKilledAtRandomPointsNeverMakeASecondSuccessor() async throws {
+        try await Setup().use { setup in
+            await setup.server.sandbox.inject(.delay(.milliseconds(15)), times: 1_000_000)
+            _ = try await Runner(url: setup.server.url, state: setup.state, keys: 3, suffix: "r").finish()
+            var generator = SystemRandomNumberGenerator()
+            var killed = 0
+            for round in 0..<12 {
+                let victim = try Runner(url: setup.server.url, state: setup.state, keys: 3, suffix: "r", rotating: "k\(round % 3)")
+                try await Task.sleep(for: .milliseconds(Int.random(in: 10...200, using: &generator)))
+                victim.kill()
+                _ = try await victim.finish()
+                if victim.process.terminationReason == .uncaughtSignal { killed += 1 }
+                let next = try await Runner(url: setup.server.url, state: setup.state, keys: 3, suffix: "r").finish()
+                #expect(next.status == 0, "round \(round): \(next.output)")
+                // Every key on the server is one the state knows: the declared key's, or a
+                // predecessor's. A second successor would be known to nothing.
+                let records = try await setup.state.store().records(app: "runner", stage: "test")
+                let tracked = records.compactMap { record -> String? in
+                    if case .string(let id)? = record.attributes["keyId"] { return id }
+                    return nil
+                }
+                let client = SentryClient(configuration: SentryConfiguration(authToken: Secret(ProcessTests.token), baseURL: URL(string: setup.server.url)!))
+                var keys: [ProjectKey] = []
+                for try await key in client.items(Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web")) { keys.append(key) }
+                try await client.shutdown()
+                #expect(Set(keys.map(\.id)) == Set(tracked), "round \(round): the server has \(keys.map(\.name).sorted())")
+                #expect(tracked.count == Set(tracked).count, "round \(round): a key tracked twice")
+                #expect(Set(records.filter { !$0.id.contains("~") }.map(\.id)) == ["k0", "k1", "k2"])
+            }
+            #expect(killed > 0, "no run was cut")
         }
     }
 

@@ -138,6 +138,9 @@ extension World {
             let leakedOn = clock.now.addingTimeInterval(86_400)
             let (first, _) = try await Self.deploy(try world.stack(clock: clock), rotation: nil, rotateBefore: leakedOn)
             #expect(first.map(\.action) == [.create], "the date has not come")
+            #expect(first.first?.reason == "next rotation 2027-01-16T08:00:00Z", "made before the date, so rotated when it comes")
+            let (waiting, _) = try await Self.deploy(try world.stack(clock: clock), rotation: nil, rotateBefore: leakedOn)
+            #expect(waiting.first?.reason == "next rotation 2027-01-16T08:00:00Z", "a plan shows when the date comes")
             clock.advance(days: 2)
             let grace = Rotation(grace: .days(7))
             let (rotated, _) = try await Self.deploy(try world.stack(clock: clock), rotation: grace, rotateBefore: leakedOn)
@@ -191,6 +194,71 @@ extension World {
         }
     }
 
+    /// The state a run stopped right after recording the predecessor leaves: the declared key
+    /// still on its old key, and that key's retirement record.
+    static func stopAfterRecordingThePredecessor(_ world: World, _ clock: StackClock) async throws -> ClientKey {
+        let (_, first) = try await deploy(try world.stack(clock: clock))
+        let original = try #require(first)
+        clock.advance(days: 90)
+        try await world.store.write(Retirement.record(for: original.id, of: "web", organization: "my-org", project: "my-project",
+                                                      rotatedAt: clock.now, rotation: rotation), app: "shop", stage: "test")
+        return original
+    }
+
+    @Test func aRotationStoppedBeforeTheSuccessorIsFinishedAndTheKeyInUseNeverRetired() async throws {
+        try await World().use { world in
+            let clock = StackClock()
+            let original = try await Self.stopAfterRecordingThePredecessor(world, clock)
+            // A plan while it is half-done: the predecessor is the key in use, and is left alone.
+            clock.advance(days: 8)
+            let (planned, _) = try await Self.deploy(try world.stack(clock: clock, mode: .plan), rotation: nil)
+            #expect(planned.map(\.action) == [.rotate, .noChange])
+            #expect(planned.first?.reason?.hasPrefix("finishing a rotation an interrupted run began") == true)
+            #expect(planned.last?.reason == "still in use; its rotation is not finished")
+
+            // Even with the rotation gone from the props, the next run makes the successor.
+            let (finished, successor) = try await Self.deploy(try world.stack(clock: clock), rotation: nil)
+            #expect(finished.map(\.action) == [.rotate, .noChange])
+            #expect(successor?.id != original.id)
+            let keys = try await world.serverKeys()
+            #expect(keys.count == 2)
+            #expect(keys.allSatisfy { $0.isActive ?? true }, "the old key gets its grace period from the rotation that finished")
+        }
+    }
+
+    @Test func aRenameAfterAStoppedRotationFindsTheSuccessorByItsRecordedName() async throws {
+        try await World().use { world in
+            let clock = StackClock()
+            let original = try await Self.stopAfterRecordingThePredecessor(world, clock)
+            try await world.store.write(ResourceRecord(id: "web", type: "ClientKey", order: 0, attributes: [
+                "organization": .string("my-org"), "project": .string("my-project"), "name": .string("Web (rotated 2027-04-15)"),
+                "pending": .bool(true), "rotatedAt": .integer(Int(clock.now.timeIntervalSince1970)),
+            ]), app: "shop", stage: "test")
+            await world.sandbox.request("POST", "/api/0/projects/my-org/my-project/keys/", body: #"{"name": "Web (rotated 2027-04-15)"}"#, token: World.token)
+            let changes = try await world.updating("name") {
+                try await world.stack(clock: clock).run {
+                    _ = try await ClientKey("web", name: "Web App", project: "my-project", organization: "my-org", rotation: Self.rotation)
+                }
+            }
+            let keys = try await world.serverKeys()
+            #expect(keys.count == 2, "found, not made again: \(keys.map(\.name))")
+            guard let changes else { return }
+            #expect(changes.first?.fields == [#"name: "Web (rotated 2027-04-15)" -> "Web App (rotated 2027-04-15)""#])
+            #expect(Set(keys.map(\.name)) == ["Web", "Web App (rotated 2027-04-15)"])
+            #expect(keys.contains { $0.id == original.id })
+        }
+    }
+
+    @Test func aRotationThatWouldRunEveryTimeIsRefused() async throws {
+        await #expect(throws: InvalidProp(field: "rotation.every", rule: "must be longer than 0")) {
+            _ = try await ClientKey("web", name: "Web", project: "p", organization: "o", rotation: Rotation(every: .zero, grace: .days(1)))
+        }
+        #expect(throws: ManifestError.self) {
+            try Manifest(yaml: "app: a\norganization: o\nkeys:\n  web: {project: web, rotation: {every: 0, grace: 1d}}\n", environment: [:])
+        }
+        #expect(Rotation.period("999999999999999999d") == nil, "too long to count in seconds")
+    }
+
     @Test func keysDeletedOutsideTheSDKAroundARotation() async throws {
         try await World().use { world in
             let clock = StackClock()
@@ -236,5 +304,7 @@ extension World {
         let long = Rotation.successorName(String(repeating: "x", count: 64), rotatedAt: day)
         #expect(long.count == 64)
         #expect(long.hasSuffix(" (rotated 2027-01-15)"))
+        #expect(Rotation.successorName("Web (rotated 2026-10-01)", rotatedAt: day) == "Web (rotated 2027-01-15)", "one day in a name, the newest")
+        #expect(Rotation.successorName("Web (rotated soon)", rotatedAt: day) == "Web (rotated soon) (rotated 2027-01-15)")
     }
 }

@@ -4,6 +4,7 @@ import SentryAPI
 import SentryResources
 import SentrySandbox
 import SentrySandboxServer
+import Synchronization
 import TestSupport
 
 // Random sequences of stack operations against the sandbox, with random faults, checking the
@@ -13,7 +14,10 @@ import TestSupport
 // - once a step succeeds, the server and the stack's state match what is declared;
 // - a step that fails leaves state the next run repairs (a run without faults follows each
 //   failure and must succeed and match);
-// - no secret (key secrets, the token, the password) in any log line, error or state file.
+// - no secret (key secrets, the token, the password) in any log line, error or state file;
+// - rotations (on a schedule, or asked for) never make two successors, the declared key's
+//   state always points at its newest key, and every other key on the server is a predecessor
+//   the state retires. The stack's clock moves a day a step.
 //
 // Usage: swift run Soak [--operations N] [--seed S] [--minimum-faults F] [--plant-leak]
 // The seed is printed first; the same seed replays the same operations and faults.
@@ -65,7 +69,13 @@ struct Props: Equatable {
     var rateLimit: RateLimit?
     var isActive: Bool
     var adopt = false
+    /// Rotated every 6 days, the old key active for 2 more and deleted 3 after that.
+    var rotates = false
 }
+
+let rotation = Rotation(every: .days(6), grace: .days(2), retire: .days(3))
+/// The stacks' clock: a day later at every step.
+let soakClock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
 
 let options = Options(CommandLine.arguments)
 print("soak: seed \(options.seed), \(options.operations) operations (replay with --seed \(options.seed))")
@@ -90,7 +100,7 @@ func configuration(_ explicit: Secret?) -> SentryConfiguration {
 // One stack for the whole soak: every run starts from the stored state, as a new process
 // would, and the sealer derives its key (scrypt, slow on purpose) once.
 let soakStack = try Stack(app: "soak", stage: "run", store: FileStateStore(root: stateRoot, logger: logger), password: Secret(password),
-                          logger: logger, configuration: { configuration($0) })
+                          logger: logger, configuration: { configuration($0) }, now: { soakClock.withLock { $0 } })
 
 let checker = SentryClient(configuration: configuration(nil))
 var secretsSeen: Set<String> = [token, password]
@@ -111,26 +121,44 @@ var errorTexts: [String] = []
         if let secret = key.secret { secretsSeen.insert(secret) }
     }
     func violation(_ text: String) { violations.append("step \(step) (\(what)): \(text)") }
-    let names = keys.map(\.name)
+    let records = try await FileStateStore(root: stateRoot).records(app: "soak", stage: "run")
+    // The predecessors the state retires, by key id; every other key must be a declared one.
+    let retiring = records.filter { record in
+        if case .string(let owner)? = record.attributes["retiredBy"] { return desired[owner] != nil }
+        return false
+    }
+    let predecessorIDs = Set(retiring.compactMap { record -> String? in
+        if case .string(let id)? = record.attributes["keyId"] { return id }
+        return nil
+    })
+    let current = keys.filter { !predecessorIDs.contains($0.id) }
+    let names = current.map(\.name)
     let duplicates = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
     if !duplicates.isEmpty { violation("duplicate keys \(duplicates)") }
-    if Set(names) != Set(desired.values.map(\.name)) {
-        violation("server has \(names.sorted()), declared \(desired.values.map(\.name).sorted())")
+    let expectedByID = Dictionary(uniqueKeysWithValues: desired.map { id, props in (id, expectedName(props, records.first { $0.id == id })) })
+    if Set(names) != Set(expectedByID.values) {
+        violation("server has \(names.sorted()) besides \(predecessorIDs.count) predecessors, declared \(expectedByID.values.sorted())")
     }
-    let byName = Dictionary(keys.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    let byName = Dictionary(current.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     for (id, props) in desired {
-        guard let key = byName[props.name] else { continue }
+        guard let key = byName[expectedByID[id]!] else { continue }
         if key.rateLimit != props.rateLimit { violation("\(id): rate limit \(String(describing: key.rateLimit)), declared \(String(describing: props.rateLimit))") }
         if key.isActive != props.isActive { violation("\(id): active \(String(describing: key.isActive)), declared \(props.isActive)") }
     }
-    let records = try await FileStateStore(root: stateRoot).records(app: "soak", stage: "run")
-    if Set(records.map(\.id)) != Set(desired.keys) {
-        violation("state has \(records.map(\.id).sorted()), declared \(desired.keys.sorted())")
+    if Set(records.map(\.id)) != Set(desired.keys).union(retiring.map(\.id)) {
+        violation("state has \(records.map(\.id).sorted()), declared \(desired.keys.sorted()) and \(retiring.count) predecessors")
     }
     for record in records {
         guard case .string(let keyId)? = record.attributes["keyId"], let props = desired[record.id] else { continue }
-        if byName[props.name]?.id != keyId { violation("\(record.id): state points at \(keyId), the server's key is \(byName[props.name]?.id ?? "missing")") }
+        let name = expectedName(props, record)
+        if byName[name]?.id != keyId { violation("\(record.id): state points at \(keyId), the server's key is \(byName[name]?.id ?? "missing")") }
     }
+}
+
+/// The name a declared key has on the server: a rotation's successor carries its day.
+func expectedName(_ props: Props, _ record: ResourceRecord?) -> String {
+    guard case .integer(let rotatedAt)? = record?.attributes["rotatedAt"] else { return props.name }
+    return Rotation.successorName(props.name, rotatedAt: Date(timeIntervalSince1970: TimeInterval(rotatedAt)))
 }
 
 /// Makes a change on the server behind the SDK's back (no fault is pending when it runs).
@@ -150,7 +178,7 @@ func declare(_ desired: [String: Props]) -> @Sendable () async throws -> Void {
     return {
         for (id, props) in keys {
             _ = try await ClientKey(id, name: props.name, project: "web", organization: "my-org", rateLimit: props.rateLimit,
-                                    adopt: props.adopt, isActive: props.isActive)
+                                    adopt: props.adopt, isActive: props.isActive, rotation: props.rotates ? rotation : nil)
         }
     }
 }
@@ -184,7 +212,7 @@ for step in 1...options.operations {
     case 0..<18 where next.count < 8:
         operation = "add"
         next["k\(counter)"] = Props(name: "Key \(counter)", rateLimit: random.chance(50) ? RateLimit(window: 60 * (1 + random.below(60)), count: 1 + random.below(5000)) : nil,
-                                   isActive: random.chance(85))
+                                   isActive: random.chance(85), rotates: random.chance(40))
     case 0..<30 where !ids.isEmpty:
         operation = "change props"
         let id = random.pick(ids)
@@ -211,17 +239,22 @@ for step in 1...options.operations {
     case 72..<82 where !ids.isEmpty:
         operation = "drift"
         let id = random.pick(ids)
-        if let key = try await serverKeys().first(where: { $0.name == next[id]!.name }) {
+        let record = try await FileStateStore(root: stateRoot).records(app: "soak", stage: "run").first { $0.id == id }
+        if let key = try await serverKeys().first(where: { $0.name == expectedName(next[id]!, record) }) {
             let kind = random.below(3)
             await drift(key.id, delete: kind == 0, rename: kind == 1 ? "Changed by hand \(counter)" : nil)
         }
-    case 82..<87:
+    case 82..<86:
         operation = "destroy"
         next = [:]
+    case 86..<92 where !ids.isEmpty:
+        operation = "rotate"
+        await soakStack.rotate(random.pick(ids))
     default:
         operation = "deploy"
     }
     operationCounts[operation, default: 0] += 1
+    soakClock.withLock { $0 += 86_400 }
 
     // Faults for this step.
     var delayed = false

@@ -7,7 +7,9 @@ import SentryResources
 // with SIGKILL half-way: declares keys `<prefix>k0` ... `<prefix>k<N-1>` named `Key <i> <suffix>` in
 // my-org/web.
 //
-// Usage: StackRunner --url URL --token TOKEN --state DIR|POSTGRES_URL --keys N [--suffix S] [--id-prefix P] [--hold-ms MS] [--lock-timeout-ms MS]
+// Usage: StackRunner --url URL --token TOKEN --state DIR|POSTGRES_URL --keys N [--suffix S] [--id-prefix P] [--rotate ID]
+//                    [--hold-ms MS] [--lock-timeout-ms MS]
+// --rotate asks for a rotation of that key in this run (its old key serves a week more).
 // Exit status: 0 done (prints the changes), 3 the stack was locked by another run, 1 any other error.
 
 var options: [String: String] = [:]
@@ -21,6 +23,7 @@ else {
 }
 let suffix = options["--suffix"] ?? ""
 let prefix = options["--id-prefix"] ?? ""
+let rotate = options["--rotate"]
 let hold = Int(options["--hold-ms"] ?? "0") ?? 0
 let lockTimeout = Int(options["--lock-timeout-ms"] ?? "30000") ?? 30_000
 
@@ -29,10 +32,13 @@ let stack = try Stack(app: "runner", stage: "test", store: StateStores.open(stat
     SentryConfiguration(authToken: explicit ?? Secret(token), baseURL: url, retryBudget: 3,
                         initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
 }
+if let rotate { await stack.rotate(rotate) }
 do {
     let changes = try await stack.run(lockTimeout: .milliseconds(lockTimeout)) {
         for index in 0..<count {
-            _ = try await ClientKey("\(prefix)k\(index)", name: "Key \(index) \(suffix)", project: "web", organization: "my-org")
+            // Rotated only when asked; the old key then serves a week more.
+            _ = try await ClientKey("\(prefix)k\(index)", name: "Key \(index) \(suffix)", project: "web", organization: "my-org",
+                                    rotation: Rotation(grace: .days(7)))
         }
         if hold > 0 { try await Task.sleep(for: .milliseconds(hold)) }
     }

@@ -44,7 +44,8 @@ enum ChangeReport {
 
     /// The keys a plan deletes or replaces.
     static func destructive(_ changes: [Stack.Change]) -> [String] {
-        changes.filter { $0.action == .delete || $0.action == .replace }.map(\.resource)
+        // A predecessor's deletion was asked for by its rotation's `retire`.
+        changes.filter { ($0.action == .delete && !$0.retiresPredecessor) || $0.action == .replace }.map(\.resource)
     }
 
     struct Document: Encodable {
