@@ -47,7 +47,7 @@ struct Reconciler {
     /// by an interrupted run. Else says in the key's change when the next rotation is due. A key
     /// made in this run is not rotated in it.
     private func rotateIfDue(_ key: ProjectKey) async throws -> ProjectKey? {
-        let made = await stack.lastChange(for: props.id).map { $0.action == .create || $0.action == .replace } ?? false
+        let made = await stack.madeInThisPass(props.id)
         let requested = made ? false : await stack.takeRotationRequest(props.id)
         let begun = made ? nil : await stack.record(Retirement.id(of: props.id, key: key.id))
         let interrupted = begun != nil
@@ -296,7 +296,7 @@ struct Reconciler {
         // Since when the key serves, for its rotation: a successor from its rotation, else as recorded.
         let previous = await stack.record(props.id)
         let now = Int(stack.now().timeIntervalSince1970)
-        let made = await stack.lastChange(for: props.id).map { $0.action == .create || $0.action == .replace } ?? false
+        let made = await stack.madeInThisPass(props.id)
         let existing = previous?.int("since") ?? (made ? nil : key.dateCreated?.date.map { Int($0.timeIntervalSince1970) })
         attributes["since"] = .integer(rotatedAt ?? (startsOver ? now : existing ?? now))
         if let rotatedAt { attributes["rotatedAt"] = .integer(rotatedAt) }

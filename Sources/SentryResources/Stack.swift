@@ -281,9 +281,10 @@ public actor Stack {
         }
     }
 
-    /// The last change reported for `resource` in this pass.
-    func lastChange(for resource: String) -> Change? {
-        changes.last { $0.resource == resource }
+    /// Whether this pass made `resource`'s key (created it, or anew in another project).
+    func madeInThisPass(_ resource: String) -> Bool {
+        guard let action = changes.last(where: { $0.resource == resource })?.action else { return false }
+        return action == .create || action == .replace
     }
 
     /// Adds a note to the reason of the last change reported for `resource`.
