@@ -70,7 +70,7 @@ public struct Manifest: Sendable {
         }
 
         /// The names of the key's output variables: the DSN, the secret DSN and the secret.
-        public var outputVariables: [String] { ["_DSN", "_SECRET_DSN", "_SECRET"].map { outputName + $0 } }
+        public var outputVariables: [String] { Manifest.outputVariables(prefix: outputName) }
 
         /// `rate-limited-key` -> `RATE_LIMITED_KEY`: upper snake case, usable as a variable name.
         public static func outputName(forID id: String) -> String {
@@ -78,6 +78,19 @@ public struct Manifest: Sendable {
             if name.first?.isNumber ?? true { name = "_" + name }
             return name
         }
+    }
+
+    /// The names of a key's output variables with this prefix: the DSN, the secret DSN and the
+    /// secret (`WEB` gives `WEB_DSN`, `WEB_SECRET_DSN`, `WEB_SECRET`).
+    public static func outputVariables(prefix: String) -> [String] {
+        ["_DSN", "_SECRET_DSN", "_SECRET"].map { prefix + $0 }
+    }
+
+    /// Whether the text can name an environment variable: letters, digits and `_`, not starting
+    /// with a digit.
+    public static func isVariableName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || $0.isASCIIAlphanumeric }
     }
 
     /// The application the stack belongs to.
@@ -205,12 +218,6 @@ enum ManifestFields {
         ("rotation", "Replace the key with a successor every period ({every: 90d, grace: 7d, retire: 30d}); the old key stays active for grace, then is deactivated, and deleted retire later."),
         ("outputName", "The prefix of the key's output variables (WEB for WEB_DSN); from the id when absent."),
     ]
-
-    /// A name an environment variable can have.
-    static func isVariableName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy { $0 == "_" || $0.isASCIIAlphanumeric }
-    }
 }
 
 /// Turns a manifest's YAML into a ``Manifest``, gathering every problem with its place.
@@ -337,7 +344,7 @@ struct ManifestReader {
             }
         }
         let outputName = optionalString(fields, "outputName", path: path)
-        if let outputName, !ManifestFields.isVariableName(outputName) {
+        if let outputName, !Manifest.isVariableName(outputName) {
             problem(fields["outputName"], "\(path).outputName", "must be a variable name: letters, digits and _, not starting with a digit (it is \"\(outputName)\")")
         }
 

@@ -107,6 +107,41 @@ import TestSupport
         }
     }
 
+    @Test func envFormatPrintsOneKeysVariablesAsShell() async throws {
+        try await use { _ in
+            let created = try await Self.run(["keys", "create", "--name", "Web", "--format", "json"] + common)
+            let old = try JSONDecoder().decode(ProjectKey.self, from: Data(created.stdout.utf8))
+
+            let rotated = try await Self.run(["keys", "rotate", old.id, "--grace", "7d", "--format", "env"] + common)
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+            let lines = rotated.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 1 && lines[0].hasPrefix("SENTRY_DSN="), "\(rotated.stdout)")
+            #expect(rotated.stderr.contains("The old key \(old.id) still takes events."), "guidance stays on stderr")
+            let successor = try #require(try JSONDecoder().decode([ProjectKey].self, from: Data(try await Self.run(["keys", "list", "--format", "json"] + common).stdout.utf8))
+                .first { $0.id != old.id })
+            #expect(lines[0] == "SENTRY_DSN=" + successor.dsn.public)
+
+            let secrets = try await Self.run(["keys", "get", successor.id, "--format", "env", "--output-name", "WEB", "--show-secrets"] + common)
+            #expect(secrets.status == 0, "\(secrets.stderr)")
+            #expect(secrets.stdout.split(separator: "\n").map { String($0.prefix { $0 != "=" }) }
+                == ["WEB_DSN"] + (successor.dsn.secret == nil ? [] : ["WEB_SECRET_DSN"]) + (successor.secret == nil ? [] : ["WEB_SECRET"]))
+            // Sourced by a shell, the lines set the variables (compared in the shell, so that no
+            // secret is printed).
+            let file = FileManager.default.temporaryDirectory.appending(path: "keys-env-\(UUID().uuidString).env")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try secrets.stdout.write(to: file, atomically: true, encoding: .utf8)
+            let script = #"set -eu; . "$1"; [ "$WEB_DSN" = "$2" ] && [ "${WEB_SECRET_DSN-}" = "$3" ] && [ "${WEB_SECRET-}" = "$4" ] && echo same"#
+            let sourced = try await TestProcess.run("/bin/sh", ["-c", script, "sh", file.path, successor.dsn.public, successor.dsn.secret ?? "", successor.secret ?? ""])
+            #expect(sourced.output == "same\n")
+
+            for (arguments, message) in [(["keys", "list", "--format", "env"], "--format env prints one key's variables; keys list prints no single key"),
+                                         (["keys", "get", successor.id, "--format", "env", "--output-name", "9WEB"], "--output-name must be a variable name")] {
+                let refused = try await Self.run(arguments + common)
+                #expect(refused.status == 2 && refused.stderr.contains(message), "\(refused.stderr)")
+            }
+        }
+    }
+
     @Test(arguments: [
         (["keys", "create", "--project", "web"], "Missing the organization"),
         (["keys", "create", "--org", "my-org"], "Missing the project"),

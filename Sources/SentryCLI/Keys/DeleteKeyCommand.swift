@@ -11,6 +11,8 @@ struct DeleteKeyCommand: AsyncParsableCommand {
     @Argument(help: "The key's id.")
     var keyID: String
 
+    func validate() throws { try options.output.requireOneKey("keys delete") }
+
     func run() async throws {
         try await options.withKeys { keys in try await keys.delete(keyID) }
         if options.output.format == .json { print(Output.json(["deleted": keyID])) } else { print("Deleted \(keyID).") }

@@ -12,6 +12,8 @@ struct ListKeysCommand: AsyncParsableCommand {
     @Option(help: "active or inactive.")
     var status: KeyStatusArgument?
 
+    func validate() throws { try options.output.requireOneKey("keys list") }
+
     func run() async throws {
         let keys = try await options.withKeys { keys in
             try await keys.list(status: status.map { KeyStatus(rawValue: $0.rawValue) })

@@ -17,6 +17,7 @@ struct RotateKeyCommand: AsyncParsableCommand {
         Examples:
           sentry-sdk keys rotate --org my-org --project web KEY_ID --grace 7d
           sentry-sdk keys rotate --org my-org --project web KEY_ID --grace 0 --format json
+          sentry-sdk keys rotate --org my-org --project web KEY_ID --grace 7d --format env > .env
         """
     )
 
@@ -54,7 +55,7 @@ struct RotateKeyCommand: AsyncParsableCommand {
             let due = now.addingTimeInterval(TimeInterval(grace.components.seconds + retire.components.seconds))
             next.append("After \(due.formatted(.iso8601)), delete it: \(remove)")
         }
-        // Guidance for people on stderr, so that --format json stays one document on stdout;
+        // Guidance for people on stderr, so that json and env output stay what they are on stdout;
         // after the key, which is flushed first.
         fflush(nil)
         for line in next { writeToStandardError(line + "\n") }

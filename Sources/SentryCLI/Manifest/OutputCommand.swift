@@ -58,7 +58,7 @@ struct OutputCommand: AsyncParsableCommand {
         switch format {
         case .table: table(chosen)
         case .json: print(Output.json(chosen.map { KeyOutputs($0, showSecrets: showSecrets) }))
-        case .env: variables(chosen).forEach { print("\($0)=\(Self.shellQuoted($1))") }
+        case .env: Output.printEnvironment(variables(chosen))
         case .k8sSecret: print(try secret(chosen, name: name ?? Self.defaultName(app: stack.app, stage: stack.stage)), terminator: "")
         }
     }
@@ -71,14 +71,9 @@ struct OutputCommand: AsyncParsableCommand {
 
     /// `WEB_DSN` and, with `--show-secrets`, `WEB_SECRET_DSN` and `WEB_SECRET`, in key order.
     private func variables(_ keys: [ManifestRun.Key]) -> [(String, String)] {
-        keys.flatMap { key -> [(String, String)] in
-            let names = key.declaration.outputVariables
-            var variables = [(names[0], key.outputs.dsn.public)]
-            if showSecrets {
-                if let dsn = key.outputs.dsn.secret { variables.append((names[1], dsn.revealed)) }
-                if let secret = key.outputs.secret { variables.append((names[2], secret.revealed)) }
-            }
-            return variables
+        keys.flatMap { key in
+            Output.variables(prefix: key.declaration.outputName, dsn: key.outputs.dsn.public, secretDSN: key.outputs.dsn.secret?.revealed,
+                             secret: key.outputs.secret?.revealed, showSecrets: showSecrets)
         }
     }
 
@@ -106,12 +101,6 @@ struct OutputCommand: AsyncParsableCommand {
         guard (1...253).contains(name.count), let first = name.first, let last = name.last,
               first.isASCII && (first.isLowercase || first.isNumber), last.isASCII && (last.isLowercase || last.isNumber) else { return false }
         return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == ".") }
-    }
-
-    /// The value as it is when it needs no quoting (DSNs never do), else in single quotes.
-    static func shellQuoted(_ value: String) -> String {
-        let plain = value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "@%+=:,./_-".contains($0)) }
-        return plain && !value.isEmpty ? value : "'" + value.replacing("'", with: "'\\''") + "'"
     }
 }
 

@@ -4,20 +4,27 @@ import FoundationEssentials
 import Foundation
 #endif
 import SentryAPI
+import SentryResources
 
-/// Prints keys as a table for people or as JSON for scripts (one document, nothing else on stdout).
+/// Prints keys as a table for people, as JSON for scripts (one document, nothing else on stdout)
+/// or as a `.env` file's lines.
 struct Output {
-    let format: OutputFormat
+    let format: KeyOutputFormat
     let showSecrets: Bool
+    let outputName: String
 
     init(_ options: OutputOptions) {
         format = options.format
         showSecrets = options.showSecrets
+        outputName = options.outputName
     }
 
     func key(_ key: ProjectKey) {
         switch format {
         case .json: print(Self.json(key))
+        case .env:
+            Self.printEnvironment(Self.variables(prefix: outputName, dsn: key.dsn.public, secretDSN: key.dsn.secret,
+                                                 secret: key.secret, showSecrets: showSecrets))
         case .table:
             let rows: [(String, String)] = [
                 ("id", key.id), ("name", key.name), ("public", key.public), ("secret", mask(key.secret)),
@@ -33,11 +40,30 @@ struct Output {
     func keys(_ keys: [ProjectKey]) {
         switch format {
         case .json: print(Self.json(keys))
-        case .table:
+        case .table, .env:
             Self.table([["ID", "NAME", "ACTIVE", "RATE LIMIT", "SECRET", "DSN"]] + keys.map {
                 [$0.id, $0.name, $0.isActive.map { $0 ? "yes" : "no" } ?? "?", Self.describe($0.rateLimit), mask($0.secret), $0.dsn.public]
             })
         }
+    }
+
+    /// `PREFIX_DSN` and, with `--show-secrets`, `PREFIX_SECRET_DSN` and `PREFIX_SECRET`, for those
+    /// the key has.
+    static func variables(prefix: String, dsn: String, secretDSN: String?, secret: String?, showSecrets: Bool) -> [(String, String)] {
+        let names = Manifest.outputVariables(prefix: prefix)
+        let values = showSecrets ? [dsn, secretDSN, secret] : [dsn]
+        return zip(names, values).compactMap { name, value in value.map { (name, $0) } }
+    }
+
+    /// `NAME=value` lines, valid both as a `.env` file and as shell.
+    static func printEnvironment(_ variables: [(String, String)]) {
+        for (name, value) in variables { print("\(name)=\(shellQuoted(value))") }
+    }
+
+    /// The value as it is when it needs no quoting (DSNs never do), else in single quotes.
+    static func shellQuoted(_ value: String) -> String {
+        let plain = value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "@%+=:,./_-".contains($0)) }
+        return plain && !value.isEmpty ? value : "'" + value.replacing("'", with: "'\\''") + "'"
     }
 
     /// Prints rows as columns, each as wide as its widest cell; the first row is the heading.
