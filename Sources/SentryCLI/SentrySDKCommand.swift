@@ -17,7 +17,7 @@ struct SentrySDKCommand: AsyncParsableCommand {
         """,
         version: version,
         subcommands: [
-            KeysCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, OutputCommand.self,
+            KeysCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, OutputCommand.self, AuditCommand.self,
             ManifestCommand.self, StateCommand.self, SandboxCommand.self,
         ]
     )

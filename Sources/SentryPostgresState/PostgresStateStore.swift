@@ -64,6 +64,21 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
 
     // MARK: StateStore
 
+    public func stacks() async throws -> [StackName] {
+        let connection = try await connect()
+        do {
+            let rows = try await connection.query(
+                "SELECT DISTINCT app, stage FROM \(unescaped: table) WHERE kind = 'resource' ORDER BY app, stage", logger: logger)
+            var stacks: [StackName] = []
+            for try await (app, stage) in rows.decode((String, String).self) { stacks.append(StackName(app: app, stage: stage)) }
+            try? await connection.close()
+            return stacks
+        } catch {
+            try? await connection.close()
+            throw Self.stateError(error, doing: "listing the stacks")
+        }
+    }
+
     public func records(app: String, stage: String) async throws -> [ResourceRecord] {
         let (table, logger) = (table, logger)
         return try await withConnection(app: app, stage: stage) { connection in

@@ -166,7 +166,7 @@ struct Reconciler {
             "name": .string(props.name), "pending": .bool(true),
         ]
         if let rotatedAt { intent["rotatedAt"] = .integer(rotatedAt) }
-        try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: -1, attributes: intent))
+        try await stack.save(ResourceRecord(id: props.id, type: ClientKey.recordType, order: -1, attributes: intent))
         let operation = Operations.CreateProjectKey(
             organizationIdOrSlug: props.organization, projectIdOrSlug: props.project,
             body: CreateProjectKeyRequest(name: props.name, rateLimit: props.rateLimit, useCase: props.useCase)
@@ -301,7 +301,7 @@ struct Reconciler {
         attributes["since"] = .integer(rotatedAt ?? (startsOver ? now : existing ?? now))
         if let rotatedAt { attributes["rotatedAt"] = .integer(rotatedAt) }
         let order = previous?.order ?? -1
-        try await stack.save(ResourceRecord(id: props.id, type: "ClientKey", order: order, attributes: attributes, secrets: secrets))
+        try await stack.save(ResourceRecord(id: props.id, type: ClientKey.recordType, order: order, attributes: attributes, secrets: secrets))
     }
 }
 

@@ -16,6 +16,9 @@ import SentryAPI
 /// print(key.dsn.public)
 /// ```
 public struct ClientKey: Sendable {
+    /// The `type` of a client key's state records.
+    static let recordType = "ClientKey"
+
     /// The DSNs of a key: every address of `ProjectKeyDSN` (`dsn.public`, `dsn.csp`, ...),
     /// except that the legacy DSN with the key's secret is a `Secret`.
     @dynamicMemberLookup

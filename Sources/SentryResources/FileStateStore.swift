@@ -45,6 +45,26 @@ public struct FileStateStore: StateStore {
         return encoded.isEmpty ? "%" : encoded
     }
 
+    public func stacks() async throws -> [StackName] {
+        let manager = FileManager.default
+        let names = { (url: URL) in ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") } }
+        var stacks: [StackName] = []
+        for app in names(root) {
+            for stage in names(root.appendingPathComponent(app)) {
+                let directory = root.appendingPathComponent(app).appendingPathComponent(stage)
+                guard names(directory).contains(where: { $0.hasSuffix(".json") }),
+                      let appName = Self.name(fromFileName: app), let stageName = Self.name(fromFileName: stage) else { continue }
+                stacks.append(StackName(app: appName, stage: stageName))
+            }
+        }
+        return stacks.sorted()
+    }
+
+    /// The name ``fileName(_:)`` made `fileName` from; `nil` for a file name it makes from none.
+    static func name(fromFileName fileName: String) -> String? {
+        fileName == "%" ? "" : fileName.removingPercentEncoding
+    }
+
     public func records(app: String, stage: String) async throws -> [ResourceRecord] {
         let directory = directory(app: app, stage: stage)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }

@@ -104,7 +104,7 @@ enum Retirement {
             "retiredBy": .string(id), "rotatedAt": .integer(Int(rotatedAt.timeIntervalSince1970)), "deactivateAt": .integer(deactivateAt),
         ]
         if let retire = rotation.retire { attributes["deleteAt"] = .integer(deactivateAt + retire.wholeSeconds) }
-        return ResourceRecord(id: self.id(of: id, key: key), type: "ClientKey", order: -1, attributes: attributes)
+        return ResourceRecord(id: self.id(of: id, key: key), type: ClientKey.recordType, order: -1, attributes: attributes)
     }
 
     /// The grace and retire periods a predecessor's record was made with.

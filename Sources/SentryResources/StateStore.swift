@@ -35,6 +35,8 @@ public struct ResourceRecord: Codable, Sendable, Equatable {
 /// Where a stack's records live. File state is the default; other stores (a database for
 /// teams) implement the same protocol.
 public protocol StateStore: Sendable {
+    /// Every stack that has records, by app and stage.
+    func stacks() async throws -> [StackName]
     /// Every record of a stack, in creation order.
     func records(app: String, stage: String) async throws -> [ResourceRecord]
     /// Writes one record, replacing the one with its id; atomically.
@@ -44,6 +46,25 @@ public protocol StateStore: Sendable {
     /// Takes the stack's lock, so that two runs of one stack cannot interleave. Waits up to
     /// `timeout`, then fails naming who holds it.
     func lock(app: String, stage: String, timeout: Duration) async throws -> any StateLock
+}
+
+/// A stack's name in a state store: its app and stage.
+public struct StackName: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The application.
+    public var app: String
+    /// The stage.
+    public var stage: String
+
+    /// The stack of `app` at `stage`.
+    public init(app: String, stage: String) {
+        self.app = app
+        self.stage = stage
+    }
+
+    /// `app/stage`.
+    public var description: String { "\(app)/\(stage)" }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.app, lhs.stage) < (rhs.app, rhs.stage) }
 }
 
 /// A held stack lock.

@@ -73,6 +73,7 @@ public enum StateStores {
 struct UnavailableStateStore: StateStore {
     let reason: StateError
 
+    func stacks() async throws -> [StackName] { throw reason }
     func records(app: String, stage: String) async throws -> [ResourceRecord] { throw reason }
     func write(_ record: ResourceRecord, app: String, stage: String) async throws { throw reason }
     func delete(id: String, app: String, stage: String) async throws { throw reason }

@@ -19,7 +19,8 @@ import Testing
     @Test(arguments: ["bash", "zsh", "fish"]) func completionCoversEverySubcommandAndOption(shell: String) throws {
         let script = SentrySDKCommand.completionScript(for: try #require(CompletionShell(rawValue: shell)))
         for word in ["keys", "create", "plan", "apply", "destroy", "output", "manifest", "schema", "state", "migrate", "sandbox", "serve",
-                     "--detailed-exitcode", "--lock-timeout", "--ca-certificate", "--tls", "k8s-secret", "rotate", "--grace", "--no-default-key"] {
+                     "--detailed-exitcode", "--lock-timeout", "--ca-certificate", "--tls", "k8s-secret", "rotate", "--grace", "--no-default-key",
+                     "audit", "--fail-on", "sarif", "--seed-projects", "--output-name"] {
             // fish names long options without their dashes (`'lock-timeout='`).
             let spelled = shell == "fish" && word.hasPrefix("--") ? String(word.dropFirst(2)) : word
             #expect(script.contains(spelled), "\(shell) completion lacks \(word)")

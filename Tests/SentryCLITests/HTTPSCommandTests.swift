@@ -41,8 +41,20 @@ import TestSupport
             #expect(listed.status == 0, "\(listed.stderr)")
             #expect(try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).map(\.id) == [key.id])
 
-            let deleted = try await CLIProcess.run(["keys", "delete", key.id] + fixture.common + trust)
-            #expect(deleted.status == 0, "\(deleted.stderr)")
+            let rotated = try await CLIProcess.run(["keys", "rotate", key.id, "--grace", "0", "--format", "env"] + fixture.common + trust)
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+            #expect(rotated.stdout.hasPrefix("SENTRY_DSN="))
+            #expect(rotated.stderr.contains("The old key \(key.id) is deactivated."))
+
+            let audit = try await CLIProcess.run(["audit", "--org", "my-org", "--format", "json"] + fixture.common.filter { $0 != "--project" && $0 != "web" } + trust)
+            #expect(audit.status == 0, "\(audit.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+            #expect((report["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String }.sorted() == ["inactive", "no-rate-limit"])
+
+            for id in try JSONDecoder().decode([ProjectKey].self, from: Data(try await CLIProcess.run(["keys", "list", "--format", "json"] + fixture.common + trust).stdout.utf8)).map(\.id) {
+                let deleted = try await CLIProcess.run(["keys", "delete", id] + fixture.common + trust)
+                #expect(deleted.status == 0, "\(deleted.stderr)")
+            }
             #expect(try await fixture.keyCount() == 0)
         }
     }

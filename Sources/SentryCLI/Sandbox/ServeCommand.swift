@@ -19,6 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
           sentry-sdk sandbox serve --port 9000 --org my-org --project my-project --token T
           sentry-sdk sandbox serve --org acme --project acme/web --project acme/api --state sandbox.json
           sentry-sdk sandbox serve --rate-limit 40
+          sentry-sdk sandbox serve --rate-limit 40 --seed-projects 1000 --keys-per-project 3
         """
     )
 
@@ -63,6 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where DSNs point, instead of the sandbox's own ingest endpoints; {organization_id} is replaced by the organization's id.")
     var ingestURL: String?
 
+    @Option(help: ArgumentHelp("Add this many projects (project-1, project-2, ...) to the first organization, for load tests and audits at scale.", valueName: "count"))
+    var seedProjects: Int?
+
+    @Option(help: ArgumentHelp("With --seed-projects: the keys each of those projects gets (Key 1, Key 2, ...).", valueName: "count"))
+    var keysPerProject = 1
+
     @Flag(help: "Create projects without the key named \"Default\" that Sentry gives every new project.")
     var noDefaultKey = false
 
@@ -72,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
+        if let seedProjects, seedProjects < 1 { throw ValidationError("--seed-projects must be at least 1.") }
+        if keysPerProject < 0 { throw ValidationError("--keys-per-project must not be negative.") }
         if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together.") }
         if !tls, cert != nil || caFile != nil { throw ValidationError("--cert, --key and --ca-file need --tls.") }
         if cert != nil, caFile != nil { throw ValidationError("--ca-file is for the certificate made for a run; with --cert, clients trust that file.") }
@@ -114,6 +123,9 @@ struct ServeCommand: AsyncParsableCommand {
             stateFile: state.map { URL(fileURLWithPath: $0) },
             profile: profile
         ))
+        if let seedProjects, let organization = seed.first?.organization {
+            try await sandbox.seed(organization: organization, projects: seedProjects, keysPerProject: keysPerProject)
+        }
         var certificates: SandboxTLS?
         if tls, let cert, let key {
             certificates = try SandboxTLS.files(certificate: URL(fileURLWithPath: cert), privateKey: URL(fileURLWithPath: key))
@@ -129,6 +141,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         print("  token\(tokens.count == 1 ? "" : "s"): \(tokens.joined(separator: ", "))")
         if ingestURL == nil { print("  events: DSNs point here; GET \(server.url)/_sandbox/events/ lists what arrived") }
+        if let seedProjects, let organization = seed.first?.organization {
+            print("  organization \(organization): project-1 ... project-\(seedProjects), \(keysPerProject) key\(keysPerProject == 1 ? "" : "s") each")
+        }
         if profile != .sentry { print("  profile: \(profile.rawValue)") }
         if tls { print("  certificate authority: \(trustFile) (curl --cacert \(trustFile); sentry-sdk --ca-certificate \(trustFile))") }
         if let (organization, projects) = seed.first, let project = projects.first {

@@ -1,0 +1,37 @@
+/// A server key that a stack's state tracks: its own key, a rotated-out predecessor or one
+/// waiting to be deleted.
+public struct ManagedKey: Sendable, Hashable {
+    /// The stack whose state tracks it.
+    public var stack: StackName
+    /// The record's id in the stack (`web`, `web~rotated~…`).
+    public var resource: String
+    /// The organization the record names (id or slug, as declared).
+    public var organization: String
+    /// The project the record names (id or slug, as declared).
+    public var project: String
+    /// The server key's id.
+    public var keyId: String
+
+    /// A tracked key with these parts.
+    public init(stack: StackName, resource: String, organization: String, project: String, keyId: String) {
+        self.stack = stack
+        self.resource = resource
+        self.organization = organization
+        self.project = project
+        self.keyId = keyId
+    }
+
+    /// Every key the stacks of `store` track. Records without a key id (a create that has not
+    /// answered yet) track none.
+    public static func all(in store: any StateStore) async throws -> [ManagedKey] {
+        var keys: [ManagedKey] = []
+        for stack in try await store.stacks() {
+            for record in try await store.records(app: stack.app, stage: stack.stage) where record.type == ClientKey.recordType {
+                guard let keyId = record.string("keyId"), let organization = record.string("organization"),
+                      let project = record.string("project") else { continue }
+                keys.append(ManagedKey(stack: stack, resource: record.id, organization: organization, project: project, keyId: keyId))
+            }
+        }
+        return keys
+    }
+}
