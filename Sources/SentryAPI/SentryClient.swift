@@ -5,7 +5,6 @@ import Foundation
 #endif
 import Logging
 import SentryModels
-import Synchronization
 
 /// Sends the generated operations to Sentry and returns their typed responses.
 ///
@@ -29,9 +28,9 @@ public final class SentryClient: Sendable {
     private let baseURLString: String
     /// The headers of every request: the token, `Accept` and `User-Agent`.
     private let commonHeaders: [(name: String, value: String)]
-    /// The rate-limit window each operation is in, as the server last reported it: a request
-    /// that would be refused waits for the window to reset instead of costing a 429.
-    private let windows = Mutex<[String: (remaining: Int, reset: Date)]>([:])
+    /// The rate-limit window each operation is in: a request that would be refused waits
+    /// instead of costing a 429.
+    private let windows = RateWindows()
 
     /// A client; it opens connections when the first request is sent.
     ///
@@ -102,7 +101,7 @@ public final class SentryClient: Sendable {
         let isPost = endpoint.method == .post
         var attempt = 0
         while true {
-            await waitForWindow(endpoint.operationID)
+            await admit(endpoint.operationID)
             await limiter.acquire()
             let started = ContinuousClock.now
             let result: Result<TransportResponse, TransportFailure>
@@ -113,6 +112,9 @@ public final class SentryClient: Sendable {
             }
             limiter.release()
             let elapsed = ContinuousClock.now - started
+            let headers = (try? result.get())?.headers
+            windows.answered(endpoint.operationID, remaining: headers?["x-sentry-rate-limit-remaining"].flatMap(Int.init),
+                             reset: headers.flatMap(Self.resetDate))
 
             let response: TransportResponse
             switch result {
@@ -137,9 +139,6 @@ public final class SentryClient: Sendable {
                 response = received
             }
             log(endpoint, status: response.status, elapsed: elapsed, attempt: attempt, note: nil)
-            if let remaining = response.headers["x-sentry-rate-limit-remaining"].flatMap(Int.init), let reset = Self.resetDate(response.headers) {
-                windows.withLock { $0[endpoint.operationID] = (remaining, reset) }
-            }
             if let concurrent = response.headers["x-sentry-rate-limit-concurrentlimit"].flatMap(Int.init) {
                 limiter.lower(to: concurrent)
             }
@@ -218,23 +217,14 @@ public final class SentryClient: Sendable {
                           jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
     }
 
-    /// Waits until the rate-limit window of an operation resets, when the server said none of
-    /// its requests are left; counts this request against the window.
-    private func waitForWindow(_ operationID: String) async {
-        let wait = windows.withLock { windows -> Date? in
-            guard let window = windows[operationID] else { return nil }
-            if window.reset <= Date() {
-                windows[operationID] = nil
-                return nil
+    /// Waits until a request of the operation fits in its rate-limit window.
+    private func admit(_ operationID: String) async {
+        while true {
+            switch windows.admit(operationID) {
+            case .go: return
+            case .waitForAnswers: await pause(.milliseconds(2))
+            case .waitUntil(let reset): await pause(.seconds(max(0, reset.timeIntervalSinceNow)) + jitter())
             }
-            if window.remaining > 0 {
-                windows[operationID]?.remaining -= 1
-                return nil
-            }
-            return window.reset
-        }
-        if let wait {
-            await pause(.seconds(max(0, wait.timeIntervalSinceNow)) + jitter())
         }
     }
 

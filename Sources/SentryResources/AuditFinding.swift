@@ -45,8 +45,14 @@ public struct AuditFinding: Codable, Sendable, Hashable {
 
     /// How serious a finding is, from least to most (SARIF's levels).
     public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
-        case note, warning, error
+        /// Worth knowing.
+        case note
+        /// Worth fixing.
+        case warning
+        /// Something is broken.
+        case error
 
+        /// Whether `lhs` is less serious than `rhs`.
         public static func < (lhs: Self, rhs: Self) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
         }

@@ -64,6 +64,7 @@ public struct StackName: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `app/stage`.
     public var description: String { "\(app)/\(stage)" }
 
+    /// By app, then stage.
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.app, lhs.stage) < (rhs.app, rhs.stage) }
 }
 

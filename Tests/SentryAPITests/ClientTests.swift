@@ -173,6 +173,38 @@ struct Harness: AsyncClosable {
         }
     }
 
+    @Test func concurrentRequestsStayInsideTheWindowWithoutA429() async throws {
+        try await Harness(rateLimit: SandboxRateLimit(requests: 5, window: 1)).use { harness in
+            // One request first: a window the client has not heard of yet cannot be kept to.
+            let list = Operations.ListProjectKeys(organizationIdOrSlug: "my-org", projectIdOrSlug: "web")
+            _ = try await harness.client.send(list)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 { group.addTask { _ = try await harness.client.send(list) } }
+                try await group.waitForAll()
+            }
+            let log = await harness.sandbox.requestLog()
+            #expect(log.count == 13, "no request was spent on a 429")
+            #expect(log.allSatisfy { $0.status == 200 })
+        }
+    }
+
+    @Test func aWindowCountsTheRequestsInFlight() {
+        let windows = RateWindows()
+        let reset = Date().addingTimeInterval(60)
+        #expect(windows.admit("list") == .go, "nothing known yet")
+        windows.answered("list", remaining: 3, reset: reset)
+        #expect(windows.admit("list") == .go)
+        #expect(windows.admit("list") == .go)
+        #expect(windows.admit("list") == .go)
+        #expect(windows.admit("list") == .waitForAnswers, "3 left, 3 in flight: their answers tell whether any is left")
+        windows.answered("list", remaining: 2, reset: reset)
+        windows.answered("list", remaining: 0, reset: reset)
+        windows.answered("list", remaining: 1, reset: reset)
+        #expect(windows.admit("list") == .waitUntil(reset), "answers in any order: the lowest count stands")
+        #expect(windows.admit("other") == .go, "each operation has its own window")
+        #expect(windows.admit("list", now: reset) == .go, "a new window")
+    }
+
     @Test func aPostWhoseAnswerIsLostIsNeverSentTwice() async throws {
         try await Harness().use { harness in
             await harness.sandbox.inject(.dropAfterApplying, on: "createProjectKey", times: 5)

@@ -30,6 +30,18 @@ import TestSupport
         #expect(try await serving.rest().contains("Stopped."))
     }
 
+    @Test func seedsAnOrganizationAtScaleForAnAudit() async throws {
+        let serving = try await Serving(["--org", "big", "--token", "T", "--no-default-key", "--seed-projects", "150", "--keys-per-project", "2"])
+        #expect(serving.banner.contains("organization big: project-1 ... project-150 (2 keys each)"), "\(serving.banner)")
+        let audit = try await CLIProcess.run(["audit", "--org", "big", "--url", serving.url, "--auth-token", "T", "--format", "json"])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let projects = try #require(report["projects"] as? [[String: Any]])
+        #expect(projects.count == 150)
+        #expect(projects.allSatisfy { $0["keys"] as? Int == 2 })
+        #expect(try await serving.stop(with: SIGTERM))
+    }
+
     /// A `sandbox serve` process in the background, with its banner read; stopped by `stop`, or
     /// killed when the test ends early.
     final class Serving {

@@ -136,14 +136,15 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try await SandboxServer.start(sandbox, port: port, tls: certificates, stopsOnInterrupt: true)
 
         print("Sentry sandbox listening on \(server.url)")
-        for (organization, projects) in seed {
-            print("  organization \(organization): \(projects.isEmpty ? "no projects" : projects.joined(separator: ", "))")
+        for (index, (organization, projects)) in seed.enumerated() {
+            var listed = projects
+            if index == 0, let seedProjects {
+                listed.append("project-1 ... project-\(seedProjects) (\(keysPerProject) key\(keysPerProject == 1 ? "" : "s") each)")
+            }
+            print("  organization \(organization): \(listed.isEmpty ? "no projects" : listed.joined(separator: ", "))")
         }
         print("  token\(tokens.count == 1 ? "" : "s"): \(tokens.joined(separator: ", "))")
         if ingestURL == nil { print("  events: DSNs point here; GET \(server.url)/_sandbox/events/ lists what arrived") }
-        if let seedProjects, let organization = seed.first?.organization {
-            print("  organization \(organization): project-1 ... project-\(seedProjects), \(keysPerProject) key\(keysPerProject == 1 ? "" : "s") each")
-        }
         if profile != .sentry { print("  profile: \(profile.rawValue)") }
         if tls { print("  certificate authority: \(trustFile) (curl --cacert \(trustFile); sentry-sdk --ca-certificate \(trustFile))") }
         if let (organization, projects) = seed.first, let project = projects.first {

@@ -1,0 +1,67 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
+/// Sentry's rate-limit windows as one client sees them, per operation: what the server last
+/// said was left in the window, and this client's requests still unanswered. A request goes
+/// out only when the server's count, less those unanswered, leaves room for it, so concurrent
+/// requests do not overrun a window (each overrun costs a 429 and one request more); near the
+/// window's end a request waits for the answers in flight, which tell the exact count.
+final class RateWindows: Sendable {
+    /// What a request may do now.
+    enum Admission: Equatable {
+        /// Go: it is counted as in flight until ``answered(_:remaining:reset:)``.
+        case go
+        /// Wait for a request in flight to be answered, then ask again.
+        case waitForAnswers
+        /// Wait until the window resets, then ask again.
+        case waitUntil(Date)
+    }
+
+    private struct Window {
+        var remaining: Int?
+        var reset: Date?
+        var inFlight = 0
+    }
+
+    private let windows = Mutex<[String: Window]>([:])
+
+    /// Whether a request of `operationID` fits in its window now; one that may go is counted.
+    func admit(_ operationID: String, now: Date = Date()) -> Admission {
+        windows.withLock { windows in
+            var window = windows[operationID, default: Window()]
+            defer { windows[operationID] = window }
+            if let reset = window.reset, reset <= now {
+                window.remaining = nil
+                window.reset = nil
+            }
+            guard let remaining = window.remaining, let reset = window.reset, remaining - window.inFlight <= 0 else {
+                window.inFlight += 1
+                return .go
+            }
+            return window.inFlight > 0 ? .waitForAnswers : .waitUntil(reset)
+        }
+    }
+
+    /// Records the end of an admitted request: answered (with the window the server reported,
+    /// when it did) or failed.
+    func answered(_ operationID: String, remaining: Int?, reset: Date?) {
+        windows.withLock { windows in
+            var window = windows[operationID, default: Window()]
+            window.inFlight = max(0, window.inFlight - 1)
+            if let remaining, let reset {
+                if window.reset == reset {
+                    // Answers arrive in any order: the lowest count is the latest.
+                    window.remaining = min(window.remaining ?? remaining, remaining)
+                } else if window.reset.map({ reset > $0 }) ?? true {
+                    window.remaining = remaining
+                    window.reset = reset
+                }
+            }
+            windows[operationID] = window
+        }
+    }
+}
