@@ -24,20 +24,42 @@ extension IRBuilder {
         }
 
         var state = [UInt8](repeating: 0, count: ir.types.count) // 0 new, 1 on the path, 2 done
+        // The edges taken from the first type of the path to the one being visited.
+        var path: [(position: Int, property: Int?)] = []
+
+        /// Ends the cycle that leads from `target` along the path back to `target`, at its last
+        /// edge that can end it: an enum made indirect, or a struct's property made JSONValue.
+        /// (An alias can end none: `typealias B = A` holds an A inline.)
+        func breakCycle(to target: Int) {
+            let start = path.lastIndex { $0.position == target } ?? 0
+            for edge in path[start...].reversed() {
+                switch ir.types[edge.position].kind {
+                case .oneOf:
+                    ir.indirectTypes.insert(ir.types[edge.position].name)
+                    return
+                case .object(var properties):
+                    guard let property = edge.property else { continue }
+                    warn("property '\(properties[property].jsonName)' of \(ir.types[edge.position].name) leads back to \(ir.types[target].name), which would give it infinite size; using JSONValue", at: ir.types[edge.position].documentation.pointer)
+                    properties[property].type = .json
+                    ir.types[edge.position].kind = .object(properties)
+                    return
+                default:
+                    continue
+                }
+            }
+        }
+
         func visit(_ position: Int) {
             state[position] = 1
             for (name, property) in containedTypes(position) {
                 guard let target = index[name] else { continue }
-                if state[target] == 1, property == nil, case .oneOf = ir.types[position].kind {
-                    // An enum can hold its cases' values indirectly, which ends the cycle.
-                    ir.indirectTypes.insert(ir.types[position].name)
-                } else if state[target] == 1, let property, case .object(var properties) = ir.types[position].kind {
-                    warn("property '\(properties[property].jsonName)' of \(ir.types[position].name) leads back to \(name), which would give it infinite size; using JSONValue", at: ir.types[position].documentation.pointer)
-                    properties[property].type = .json
-                    ir.types[position].kind = .object(properties)
+                path.append((position, property))
+                if state[target] == 1 {
+                    breakCycle(to: target)
                 } else if state[target] == 0 {
                     visit(target)
                 }
+                path.removeLast()
             }
             state[position] = 2
         }

@@ -136,6 +136,22 @@ import TestSupport
         }
     }
 
+    @Test func progressGoesToATerminalOnly() async throws {
+        try await use { _ in
+            try await seedKeys()
+            // `script` runs the audit on a terminal of its own and prints what reached it: with
+            // stdout sent to a file, that is stderr, where the progress goes.
+            let report = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: report) }
+            let command = ([TestProcess.product("sentry-sdk"), "audit", "--org", "my-org", "--format", "json"] + connection).joined(separator: " ")
+            let terminal = try await TestProcess.run("/usr/bin/script", ["-qec", command + " > " + report.path, "/dev/null"])
+            #expect(terminal.status == 0, "\(terminal.output)")
+            #expect(terminal.output.contains("projects 2/2"), "\(terminal.output)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+            #expect((document["projects"] as? [Any])?.count == 2, "stdout holds the report alone")
+        }
+    }
+
     @Test(arguments: [
         (["audit", "--org", "my-org", "--ignore", "no-limit"], "--ignore \"no-limit\" is not a finding code; the codes are no-rate-limit,"),
         (["audit", "--org", "my-org", "--max-age", "a year"], "--max-age must be a period longer than 0"),
