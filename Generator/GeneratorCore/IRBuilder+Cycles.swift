@@ -27,16 +27,25 @@ extension IRBuilder {
         // The edges taken from the first type of the path to the one being visited.
         var path: [(position: Int, property: Int?)] = []
 
-        /// Ends the cycle that leads from `target` along the path back to `target`, at its last
-        /// edge that can end it: an enum made indirect, or a struct's property made JSONValue.
-        /// (An alias can end none: `typealias B = A` holds an A inline.)
+        /// Ends the cycle that leads from `target` along the path back to `target`: an enum on it
+        /// made indirect, else its last struct property made JSONValue, else (aliases alone,
+        /// which hold their target inline) its last alias made one of JSONValue.
         func breakCycle(to target: Int) {
             let start = path.lastIndex { $0.position == target } ?? 0
-            for edge in path[start...].reversed() {
+            let cycle = path[start...]
+            // An edge an earlier break turned into JSONValue has ended this cycle already.
+            for edge in cycle {
+                if case .object(let properties) = ir.types[edge.position].kind, let property = edge.property, properties[property].type == .json { return }
+                if case .alias(.json) = ir.types[edge.position].kind { return }
+                if case .oneOf = ir.types[edge.position].kind, ir.indirectTypes.contains(ir.types[edge.position].name) { return }
+            }
+            // An indirect enum keeps every type as it is: the best end.
+            if let edge = cycle.last(where: { if case .oneOf = ir.types[$0.position].kind { true } else { false } }) {
+                ir.indirectTypes.insert(ir.types[edge.position].name)
+                return
+            }
+            for edge in cycle.reversed() {
                 switch ir.types[edge.position].kind {
-                case .oneOf:
-                    ir.indirectTypes.insert(ir.types[edge.position].name)
-                    return
                 case .object(var properties):
                     guard let property = edge.property else { continue }
                     warn("property '\(properties[property].jsonName)' of \(ir.types[edge.position].name) leads back to \(ir.types[target].name), which would give it infinite size; using JSONValue", at: ir.types[edge.position].documentation.pointer)
@@ -46,6 +55,11 @@ extension IRBuilder {
                 default:
                     continue
                 }
+            }
+            // Aliases alone: the last one stands for any JSON instead.
+            if let edge = cycle.last {
+                warn("\(ir.types[edge.position].name) is an alias that leads back to itself; using JSONValue", at: ir.types[edge.position].documentation.pointer)
+                ir.types[edge.position].kind = .alias(.json)
             }
         }
 

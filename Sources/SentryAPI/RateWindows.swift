@@ -22,8 +22,12 @@ final class RateWindows: Sendable {
     }
 
     private struct Window {
+        /// What the server last said was left; `nil` when it has said nothing.
         var remaining: Int?
+        /// When the window resets; `nil` when unknown.
         var reset: Date?
+        /// The window's size, from `X-Sentry-Rate-Limit-Limit`: what a new window starts with.
+        var limit: Int?
         var inFlight = 0
     }
 
@@ -35,24 +39,33 @@ final class RateWindows: Sendable {
             var window = windows[operationID, default: Window()]
             defer { windows[operationID] = window }
             if let reset = window.reset, reset <= now {
-                window.remaining = nil
+                // A new window: as large as the last, when the server said how large.
+                window.remaining = window.limit
                 window.reset = nil
             }
-            guard let remaining = window.remaining, let reset = window.reset, remaining - window.inFlight <= 0 else {
+            guard let remaining = window.remaining, remaining - window.inFlight <= 0 else {
                 window.inFlight += 1
                 return .go
             }
-            return window.inFlight > 0 ? .waitForAnswers : .waitUntil(reset)
+            if window.inFlight > 0 { return .waitForAnswers }
+            guard let reset = window.reset else {
+                // Nothing left, nothing in flight and no reset known: only a request can tell.
+                window.inFlight += 1
+                return .go
+            }
+            return .waitUntil(reset)
         }
     }
 
     /// Records the end of an admitted request: answered (with the window the server reported,
-    /// when it did) or failed.
-    func answered(_ operationID: String, remaining: Int?, reset: Date?) {
+    /// when it did, and its size) or failed.
+    func answered(_ operationID: String, remaining: Int?, reset: Date?, limit: Int? = nil, now: Date = Date()) {
         windows.withLock { windows in
             var window = windows[operationID, default: Window()]
             window.inFlight = max(0, window.inFlight - 1)
-            if let remaining, let reset {
+            if let limit { window.limit = limit }
+            // An answer from a window that is over says nothing of the current one.
+            if let remaining, let reset, reset > now {
                 if window.reset == reset {
                     // Answers arrive in any order: the lowest count is the latest.
                     window.remaining = min(window.remaining ?? remaining, remaining)

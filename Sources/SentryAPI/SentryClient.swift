@@ -101,7 +101,7 @@ public final class SentryClient: Sendable {
         let isPost = endpoint.method == .post
         var attempt = 0
         while true {
-            await admit(endpoint.operationID)
+            try await admit(endpoint.operationID)
             await limiter.acquire()
             let started = ContinuousClock.now
             let result: Result<TransportResponse, TransportFailure>
@@ -114,7 +114,7 @@ public final class SentryClient: Sendable {
             let elapsed = ContinuousClock.now - started
             let headers = (try? result.get())?.headers
             windows.answered(endpoint.operationID, remaining: headers?["x-sentry-rate-limit-remaining"].flatMap(Int.init),
-                             reset: headers.flatMap(Self.resetDate))
+                             reset: headers.flatMap(Self.resetDate), limit: headers?["x-sentry-rate-limit-limit"].flatMap(Int.init))
 
             let response: TransportResponse
             switch result {
@@ -217,9 +217,11 @@ public final class SentryClient: Sendable {
                           jsonPath: SentryError.jsonPath(of: error), underlying: SentryError.summary(of: error))
     }
 
-    /// Waits until a request of the operation fits in its rate-limit window.
-    private func admit(_ operationID: String) async {
+    /// Waits until a request of the operation fits in its rate-limit window; a cancelled task
+    /// sends nothing (its waits end at once, so it must not go round again).
+    private func admit(_ operationID: String) async throws(SentryError) {
         while true {
+            if Task.isCancelled { throw SentryError(kind: .cancelled, operationID: operationID) }
             switch windows.admit(operationID) {
             case .go: return
             case .waitForAnswers: await pause(.milliseconds(2))

@@ -39,6 +39,8 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
         /// A change was applied (the server answered 2xx) but its answer was not the JSON the
         /// operation documents: do not send it again; look for what it made.
         public static let appliedButUnreadable = Kind("appliedButUnreadable")
+        /// The calling task was cancelled before the request was sent; nothing was sent.
+        public static let cancelled = Kind("cancelled")
         /// Any other status.
         public static let unexpectedStatus = Kind("unexpectedStatus")
     }
@@ -99,6 +101,8 @@ public struct SentryError: Error, Sendable, CustomStringConvertible {
             return "The server applied \(operation) (status \(status.map(String.init) ?? "2xx")) but its answer was not the expected JSON\(jsonPath.map { " at \($0)" } ?? "")\(underlying.map { ": \($0)" } ?? ""); it was not sent again."
         case .decoding:
             return "Sentry's answer to \(operation) was not the expected JSON\(jsonPath.map { " at \($0)" } ?? "")\(underlying.map { ": \($0)" } ?? "")."
+        case .cancelled:
+            return "\(operation) was not sent: its task was cancelled."
         default:
             return "Sentry answered \(operation) with status \(status.map(String.init) ?? "?")\(detail.map { " (\($0))" } ?? "")."
         }

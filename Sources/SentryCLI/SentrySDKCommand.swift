@@ -13,7 +13,8 @@ struct SentrySDKCommand: AsyncParsableCommand {
         abstract: "Manage Sentry client keys (DSNs) as code.",
         discussion: """
         Exit codes: 0 success, 1 API, network or state error, 2 bad usage or input, \
-        3 authentication or permission, 4 not found; plan --detailed-exitcode: 2 changes pending.
+        3 authentication or permission, 4 not found; plan --detailed-exitcode: 2 changes pending; \
+        audit --fail-on: 2 findings at or above it.
         """,
         version: version,
         subcommands: [

@@ -65,17 +65,13 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
     // MARK: StateStore
 
     public func stacks() async throws -> [StackName] {
-        let connection = try await connect()
-        do {
+        let (table, logger) = (table, logger)
+        return try await withOwnConnection(doing: "listing the stacks") { connection in
             let rows = try await connection.query(
                 "SELECT DISTINCT app, stage FROM \(unescaped: table) WHERE kind = 'resource' ORDER BY app, stage", logger: logger)
             var stacks: [StackName] = []
             for try await (app, stage) in rows.decode((String, String).self) { stacks.append(StackName(app: app, stage: stage)) }
-            try? await connection.close()
             return stacks
-        } catch {
-            try? await connection.close()
-            throw Self.stateError(error, doing: "listing the stacks")
         }
     }
 
@@ -172,6 +168,11 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
                 throw Self.stateError(error, doing: "using the state of \(app)/\(stage)")
             }
         }
+        return try await withOwnConnection(doing: "using the state of \(app)/\(stage)", body)
+    }
+
+    /// Runs `body` on a connection of its own, closed afterwards.
+    private func withOwnConnection<Result: Sendable>(doing what: String, _ body: @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         let connection = try await connect()
         do {
             let result = try await body(connection)
@@ -179,7 +180,7 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
             return result
         } catch {
             try? await connection.close()
-            throw Self.stateError(error, doing: "using the state of \(app)/\(stage)")
+            throw Self.stateError(error, doing: what)
         }
     }
 

@@ -48,6 +48,10 @@ public struct FileStateStore: StateStore {
     public func stacks() async throws -> [StackName] {
         let manager = FileManager.default
         let names = { (url: URL) in ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") } }
+        guard manager.fileExists(atPath: root.path) else { return [] }
+        guard manager.isReadableFile(atPath: root.path), (try? manager.contentsOfDirectory(atPath: root.path)) != nil else {
+            throw StateError(.unreadable, "The state directory \(root.path) cannot be read; check its permissions.")
+        }
         var stacks: [StackName] = []
         for app in names(root) {
             for stage in names(root.appendingPathComponent(app)) {

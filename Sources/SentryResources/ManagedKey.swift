@@ -11,14 +11,17 @@ public struct ManagedKey: Sendable, Hashable {
     public var project: String
     /// The server key's id.
     public var keyId: String
+    /// Whether it is a rotated-out predecessor, which the stack deactivates and deletes.
+    public var isRotatedOut: Bool
 
     /// A tracked key with these parts.
-    public init(stack: StackName, resource: String, organization: String, project: String, keyId: String) {
+    public init(stack: StackName, resource: String, organization: String, project: String, keyId: String, isRotatedOut: Bool = false) {
         self.stack = stack
         self.resource = resource
         self.organization = organization
         self.project = project
         self.keyId = keyId
+        self.isRotatedOut = isRotatedOut
     }
 
     /// Every key the stacks of `store` track. Records without a key id (a create that has not
@@ -29,7 +32,8 @@ public struct ManagedKey: Sendable, Hashable {
             for record in try await store.records(app: stack.app, stage: stack.stage) where record.type == ClientKey.recordType {
                 guard let keyId = record.string("keyId"), let organization = record.string("organization"),
                       let project = record.string("project") else { continue }
-                keys.append(ManagedKey(stack: stack, resource: record.id, organization: organization, project: project, keyId: keyId))
+                keys.append(ManagedKey(stack: stack, resource: record.id, organization: organization, project: project, keyId: keyId,
+                                       isRotatedOut: record.string("retiredBy") != nil))
             }
         }
         return keys

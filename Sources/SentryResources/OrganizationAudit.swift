@@ -10,7 +10,8 @@ import SentryAPI
 /// projects are given) and one per page of 100 keys of each project. Projects are read
 /// concurrently, up to the client's `maximumConcurrentRequests` (lowered further by Sentry's
 /// `X-Sentry-Rate-Limit-ConcurrentLimit`), and the client waits out the rate limit, so the
-/// audit runs at the speed Sentry allows. Memory holds one page of keys per project being read.
+/// audit runs at the speed Sentry allows. Memory holds, for each project being read, one page of
+/// keys and the ids and names of the keys read so far; and the findings.
 public struct OrganizationAudit: Sendable {
     /// The organization's id or slug.
     public let organization: String
@@ -21,8 +22,10 @@ public struct OrganizationAudit: Sendable {
     /// Keys created longer ago than this are reported (``AuditFinding/Code/olderThanMaxAge``).
     public var maxAge: Duration
     /// The keys stacks track, for ``AuditFinding/Code/unmanaged`` and
-    /// ``AuditFinding/Code/managedKeyMissing``; `nil` checks neither. A record is matched by
-    /// the organization and project it names (ids or slugs, as declared).
+    /// ``AuditFinding/Code/managedKeyMissing``; `nil` checks neither. A record belongs to the
+    /// audit when it names this organization as the audit does, or names an audited project
+    /// by its id (ids are unique across organizations); within it, by the project's slug or id.
+    /// Rotated-out predecessors are never missing: a stack forgets them once they are gone.
     public var managedKeys: [ManagedKey]?
     /// The audit's clock, for the age of keys.
     public var now: Date
@@ -50,9 +53,8 @@ public struct OrganizationAudit: Sendable {
 
     /// Reads the organization and returns what it found.
     ///
-    /// - Parameter progress: called after each project, and as pages of projects arrive.
+    /// - Parameter progress: called as each project is found and as each is done.
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> AuditReport {
-        let managedHere = (managedKeys ?? []).filter { $0.organization == organization }
         let everyManagedID = Set((managedKeys ?? []).map(\.keyId))
         let width = max(1, client.configuration.maximumConcurrentRequests)
         var audited: [ProjectAudit] = []
@@ -71,6 +73,8 @@ public struct OrganizationAudit: Sendable {
                 group.addTask { try await self.audit(project, managedIDs: everyManagedID) }
                 running += 1
             }
+            // A cancelled listing ends the stream without an error: not a complete organization.
+            try Task.checkCancellation()
             state.totalIsFinal = true
             progress(state)
             for try await result in group {
@@ -81,8 +85,8 @@ public struct OrganizationAudit: Sendable {
         }
 
         var findings = audited.flatMap(\.findings)
-        if managedKeys != nil {
-            findings += missing(managedHere, audited: audited)
+        if let managedKeys {
+            findings += missing(managedKeys, audited: audited)
         }
         let order = Dictionary(uniqueKeysWithValues: AuditFinding.Code.allCases.enumerated().map { ($1, $0) })
         findings.sort { ($0.project, $0.keyName ?? "", $0.keyId ?? "", order[$0.code]!) < ($1.project, $1.keyName ?? "", $1.keyId ?? "", order[$1.code]!) }
@@ -137,6 +141,8 @@ public struct OrganizationAudit: Sendable {
         var active: [String] = []
         let listing = Operations.ListProjectKeys(organizationIdOrSlug: organization, projectIdOrSlug: project.slug)
         for try await key in client.items(listing) {
+            // A project asked for by slug is known by its id too from its first key.
+            result.project.id = result.project.id ?? String(key.projectId)
             result.keys += 1
             result.findings += findings(for: key, in: project.slug, managedIDs: managedKeys == nil ? nil : managedIDs)
             byName[key.name, default: []].append(key.id)
@@ -169,7 +175,7 @@ public struct OrganizationAudit: Sendable {
         if isActive && key.rateLimit == nil { add(.noRateLimit, "active with no rate limit: anyone with its DSN can spend the project's quota") }
         if let created = key.dateCreated?.date, now.timeIntervalSince(created) > Double(maxAge.components.seconds) {
             let days = Int(now.timeIntervalSince(created) / 86_400)
-            add(.olderThanMaxAge, "created \(key.dateCreated!.rawValue.prefix(10)), \(days) days ago (max age \(maxAge.components.seconds / 86_400) days); rotate it")
+            add(.olderThanMaxAge, "created \(key.dateCreated!.rawValue.prefix(10)), \(days) days ago (max age \(Self.describe(maxAge))); rotate it")
         }
         if let version = key.browserSdkVersion, let newest = Self.newerLoaderVersion(than: version, offered: key.browserSdk) {
             add(.oldLoaderSDK, "its loader serves the JavaScript SDK \(version.rawValue); the project offers \(newest)")
@@ -189,11 +195,23 @@ public struct OrganizationAudit: Sendable {
         return newest
     }
 
+    /// `365 days`, `12 hours`: a period as its largest whole unit.
+    static func describe(_ period: Duration) -> String {
+        let seconds = period.components.seconds
+        for (unit, size) in [("day", 86_400), ("hour", 3_600), ("minute", 60)] where seconds >= size && seconds % Int64(size) == 0 {
+            let count = seconds / Int64(size)
+            return "\(count) \(unit)\(count == 1 ? "" : "s")"
+        }
+        return "\(seconds) second\(seconds == 1 ? "" : "s")"
+    }
+
     /// Keys stacks track in the audited projects that the server no longer has.
     private func missing(_ managed: [ManagedKey], audited: [ProjectAudit]) -> [AuditFinding] {
         let found = audited.reduce(into: Set<String>()) { $0.formUnion($1.managedFound) }
+        let auditedIDs = Set(audited.compactMap(\.project.id))
         return managed.compactMap { key -> AuditFinding? in
-            guard !found.contains(key.keyId) else { return nil }
+            guard key.organization == organization || auditedIDs.contains(key.project),
+                  !key.isRotatedOut, !found.contains(key.keyId) else { return nil }
             if let project = audited.first(where: { $0.project.matches(key.project) }) {
                 return AuditFinding(.managedKeyMissing, project: project.project.slug, keyId: key.keyId,
                                     reason: "stack \(key.stack) tracks it as \(key.resource), but the project has no such key (deleted outside the SDK); the next apply repairs it")

@@ -48,6 +48,13 @@ public protocol StateStore: Sendable {
     func lock(app: String, stage: String, timeout: Duration) async throws -> any StateLock
 }
 
+extension StateStore {
+    /// Stores written before `stacks()` existed cannot list their stacks: this one says so.
+    public func stacks() async throws -> [StackName] {
+        throw StateError(.invalidConfiguration, "This state store (\(Self.self)) cannot list its stacks; implement StateStore.stacks().")
+    }
+}
+
 /// A stack's name in a state store: its app and stage.
 public struct StackName: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The application.

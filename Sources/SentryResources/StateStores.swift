@@ -53,6 +53,13 @@ public enum StateStores {
         return try opener(location, logger)
     }
 
+    /// Whether the environment names a state, or the default state directory exists: what a
+    /// command that only reads state (an audit) checks before reading it.
+    public static func environmentHasState(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        !(environment[urlVariable] ?? "").isEmpty || environment["SENTRY_SDK_STATE_DIR"] != nil
+            || FileManager.default.fileExists(atPath: FileStateStore.defaultRoot(environment).path)
+    }
+
     /// The store the environment asks for: `SENTRY_SDK_STATE_URL` when set, else file state.
     /// When that URL cannot be opened, the store returned fails every call with the reason, so
     /// that the problem surfaces where state is first used, as one clear error.

@@ -205,6 +205,29 @@ struct Harness: AsyncClosable {
         #expect(windows.admit("list", now: reset) == .go, "a new window")
     }
 
+    @Test func aNewWindowStartsAtTheLimitTheServerGave() {
+        let windows = RateWindows()
+        let start = Date()
+        let first = start.addingTimeInterval(1)
+        #expect(windows.admit("list", now: start) == .go)
+        windows.answered("list", remaining: 0, reset: first, limit: 2, now: start)
+        #expect(windows.admit("list", now: start) == .waitUntil(first))
+        // The window is over: two may go before an answer says more; the third waits for them.
+        let later = first.addingTimeInterval(0.5)
+        #expect(windows.admit("list", now: later) == .go)
+        #expect(windows.admit("list", now: later) == .go)
+        #expect(windows.admit("list", now: later) == .waitForAnswers)
+        windows.answered("list", remaining: 0, reset: first, now: later)
+        #expect(windows.admit("list", now: later) == .go, "an answer from the window that is over only ends a request in flight")
+        #expect(windows.admit("list", now: later) == .waitForAnswers)
+        windows.answered("list", remaining: nil, reset: nil, now: later)
+        #expect(windows.admit("list", now: later) == .go, "a failed request is no longer in flight")
+        let next = first.addingTimeInterval(1)
+        windows.answered("list", remaining: 0, reset: next, now: later)
+        windows.answered("list", remaining: nil, reset: nil, now: later)
+        #expect(windows.admit("list", now: later) == .waitUntil(next))
+    }
+
     @Test func aPostWhoseAnswerIsLostIsNeverSentTwice() async throws {
         try await Harness().use { harness in
             await harness.sandbox.inject(.dropAfterApplying, on: "createProjectKey", times: 5)

@@ -133,6 +133,15 @@ import TestSupport
             let unmanaged = findings.filter { $0["code"] as? String == "unmanaged" }.compactMap { $0["keyName"] as? String }
             #expect(unmanaged == ["Web", "Web"], "the adopted API key is the stack's")
             #expect(await onlyReads())
+            #expect(try await CLIProcess.run(["audit", "--org", "my-org", "--state", state, "--fail-on", "error"] + connection, in: directory).status == 0)
+            #expect(try await CLIProcess.run(["audit", "--org", "my-org", "--state", state, "--fail-on", "note"] + connection, in: directory).status == 2)
+
+            // The stack's key deleted behind its back: an error.
+            let key = try #require(findings.isEmpty ? nil : try await serverKeyID(named: "API", in: "api"))
+            #expect(try await CLIProcess.run(["keys", "delete", key, "--org", "my-org", "--project", "api"] + connection).status == 0)
+            let drifted = try await CLIProcess.run(["audit", "--org", "my-org", "--state", state, "--fail-on", "error"] + connection, in: directory)
+            #expect(drifted.status == 2)
+            #expect(drifted.stdout.contains("managed-key-missing") && drifted.stdout.contains("stack shop/prod tracks it as api"), "\(drifted.stdout)")
         }
     }
 
@@ -152,11 +161,20 @@ import TestSupport
         }
     }
 
+    /// The id of the project's key with this name.
+    func serverKeyID(named name: String, in project: String) async throws -> String? {
+        let listed = try await CLIProcess.run(["keys", "list", "--org", "my-org", "--project", project, "--format", "json"] + connection)
+        return try JSONDecoder().decode([ProjectKey].self, from: Data(listed.stdout.utf8)).first { $0.name == name }?.id
+    }
+
     @Test(arguments: [
         (["audit", "--org", "my-org", "--ignore", "no-limit"], "--ignore \"no-limit\" is not a finding code; the codes are no-rate-limit,"),
         (["audit", "--org", "my-org", "--max-age", "a year"], "--max-age must be a period longer than 0"),
         (["audit", "--org", "my-org", "--fail-on", "info"], "The value 'info' is invalid for '--fail-on"),
         (["audit"], "Missing the organization: pass --org or set SENTRY_ORG."),
+        (["audit", "--org", "my-org", "--state", "/nonexistent/state"], "--state /nonexistent/state: there is no state directory there."),
+        (["audit", "--org", "my-org", "--project", "web", "--project", "web"], "--project web is given more than once."),
+        (["audit", "--org", "my-org", "--project", " "], "--project must not be empty"),
     ])
     func badInputIsRefusedBeforeAnyRequest(arguments: [String], message: String) async throws {
         try await use { _ in

@@ -79,6 +79,8 @@ extension World {
             let mine = Self.codes(report, in: "my-project")
             #expect(mine["Limited"] == ["unmanaged"])
             #expect(mine["Web"] == ["no-rate-limit", "duplicate-name", "unmanaged"])
+            let webs = Dictionary(grouping: report.findings.filter { $0.keyName == "Web" }, by: \.keyId!).values.map { Set($0.map(\.code)) }
+            #expect(Set(webs) == [[.noRateLimit, .duplicateName, .unmanaged], [.duplicateName, .unmanaged]], "each Web key's own findings")
             #expect(mine["-"] == ["several-active-keys"])
             if TestServerProfile.appliesUpdates {
                 #expect(mine["Stale"] == ["inactive", "unmanaged"])
@@ -107,6 +109,50 @@ extension World {
             #expect(later.projects.map(\.slug) == ["other-project"])
             #expect(later.findings.map(\.code) == [.olderThanMaxAge])
             #expect(later.findings[0].reason.contains("days ago (max age 365 days); rotate it"))
+            #expect(await world.onlyReads())
+        }
+    }
+
+    @Test func recordsNamingTheProjectByIdAndRotatedOutKeys() async throws {
+        try await World().use { world in
+            let projectId = try await world.withClient { client in
+                try await ProjectKeys(organization: "my-org", project: "my-project", client: client)
+                    .create(CreateProjectKeyRequest(name: "Web", rateLimit: RateLimit(window: 60, count: 1))).projectId
+            }
+            let stack = StackName(app: "shop", stage: "prod")
+            let managed = [
+                // Another spelling of the organization, and the project by its id: still this audit's.
+                ManagedKey(stack: stack, resource: "gone", organization: "another-spelling", project: String(projectId), keyId: "0000gone"),
+                // A predecessor already deleted: the stack forgets it; not drift.
+                ManagedKey(stack: stack, resource: "web~rotated~0000old", organization: "my-org", project: "my-project", keyId: "0000old", isRotatedOut: true),
+                // Another organization's project by slug: not this audit's.
+                ManagedKey(stack: stack, resource: "elsewhere", organization: "other-org", project: "my-project", keyId: "0000else"),
+            ]
+            let report = try await world.withClient { client in
+                try await OrganizationAudit(organization: "my-org", client: client, projects: ["my-project"], managedKeys: managed).run()
+            }
+            let missing = report.findings.filter { $0.code == .managedKeyMissing }
+            #expect(missing.map(\.keyId) == ["0000gone"])
+            #expect(missing.first?.project == "my-project")
+            #expect(report.projects == [AuditReport.Project(id: String(projectId), slug: "my-project", keys: 1)])
+        }
+    }
+
+    @Test func aProjectThatFailsEndsTheAuditWithItsError() async throws {
+        try await World().use { world in
+            try await world.sandbox.seed(organization: "my-org", projects: 20, keysPerProject: 1)
+            await world.resetLog()
+            let audit = { try await world.withClient { client in
+                try await OrganizationAudit(organization: "my-org", client: client, projects: ["no-such-project"] + (1...20).map { "project-\($0)" }).run()
+            } }
+            guard !TestServerProfile.isCompatibleServer else {
+                // That server lists no keys for a project it does not have.
+                #expect(try await audit().projects.first { $0.slug == "no-such-project" }?.keys == 0)
+                return
+            }
+            let error = await #expect(throws: SentryError.self) { try await audit() }
+            #expect(error?.kind == .notFound)
+            #expect(await world.sandbox.requestLog().count <= 21, "the other projects' listings stop")
             #expect(await world.onlyReads())
         }
     }

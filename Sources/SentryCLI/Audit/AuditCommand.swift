@@ -23,8 +23,8 @@ struct AuditCommand: AsyncParsableCommand {
         \(AuditFinding.Code.allCases.map(\.rawValue).joined(separator: ", ")). \
         unmanaged and managed-key-missing compare with the stacks of the state (--state, \
         SENTRY_SDK_STATE_URL, SENTRY_SDK_STATE_DIR or an existing .sentry-sdk); without one \
-        they are not checked. Exit codes: 0 no finding at or above --fail-on, 2 some, else as \
-        every command.
+        they are not checked. Exit codes: 0 no finding at or above --fail-on, 2 some (or bad \
+        usage), else as every command.
 
         Examples:
           sentry-sdk audit --org my-org
@@ -58,10 +58,21 @@ struct AuditCommand: AsyncParsableCommand {
     var format: Format = .table
     @Option(help: "Exit 2 when a finding is at or above: note, warning, error, or never.")
     var failOn: FailOn = .never
+    @Option(help: ArgumentHelp("With --format sarif: the repository file each result points at, for code scanning services that place every finding in a file (GitHub's); sentry-keys.yaml when it is in the current directory.", valueName: "path"))
+    var sarifFile: String?
 
     func validate() throws {
         guard let age = Rotation.period(maxAge), age > .zero else {
             throw ValidationError("--max-age must be a period longer than 0, such as 365d or 90d (it is \"\(maxAge)\").")
+        }
+        if let empty = project.firstIndex(where: { $0.allSatisfy(\.isWhitespace) }) {
+            throw ValidationError("--project must not be empty (the \(empty + 1). one is).")
+        }
+        if let repeated = project.first(where: { name in project.count { $0 == name } > 1 }) {
+            throw ValidationError("--project \(repeated) is given more than once.")
+        }
+        if let state, !state.contains("://"), !FileManager.default.fileExists(atPath: state) {
+            throw ValidationError("--state \(state): there is no state directory there.")
         }
         let codes = AuditFinding.Code.allCases.map(\.rawValue)
         for code in ignore where !codes.contains(code) {
@@ -70,8 +81,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let organization = org ?? ProcessInfo.processInfo.environment["SENTRY_ORG"] ?? ""
-        if organization.isEmpty { throw CLIError.usage("Missing the organization: pass --org or set SENTRY_ORG.") }
+        let organization = try organizationSlug(org)
         let managed = try await managedKeys()
         // Progress only for a person watching: stderr on a terminal.
         let showsProgress = isatty(2) == 1
@@ -87,16 +97,16 @@ struct AuditCommand: AsyncParsableCommand {
         switch format {
         case .table: table(report, findings)
         case .json: print(Output.json(AuditDocument(report: report, findings: findings, stateChecked: managed != nil)))
-        case .sarif: print(Output.json(SARIFLog(organization: organization, findings: findings, version: SentrySDKCommand.version)))
+        case .sarif:
+            let file = sarifFile ?? (FileManager.default.fileExists(atPath: ManifestOptions.defaultFile) ? ManifestOptions.defaultFile : nil)
+            print(Output.json(SARIFLog(organization: organization, findings: findings, version: SentrySDKCommand.version, file: file)))
         }
         if let threshold = failOn.severity, findings.contains(where: { $0.severity >= threshold }) { throw ExitCode(2) }
     }
 
     /// The stacks' keys, from the state given or the environment's; `nil` when there is none.
     private func managedKeys() async throws -> [ManagedKey]? {
-        let environment = ProcessInfo.processInfo.environment
-        let given = state != nil || environment[StateStores.urlVariable] != nil || environment["SENTRY_SDK_STATE_DIR"] != nil
-        guard given || FileManager.default.fileExists(atPath: ".sentry-sdk") else { return nil }
+        guard state != nil || StateStores.environmentHasState() else { return nil }
         return try await ManagedKey.all(in: try openState(state))
     }
 

@@ -2,7 +2,8 @@ import SentryResources
 
 /// Audit findings as a SARIF 2.1.0 log: one run of the `sentry-sdk` tool, one rule per finding
 /// code, one result per finding, located by the key's `organization/project/key` name (a
-/// logical location: keys live on a server, not in a file).
+/// logical location: keys live on a server), and in a repository file when one is given, for
+/// code scanning services that take only results placed in a file.
 struct SARIFLog: Encodable {
     struct Run: Encodable {
         var tool: Tool
@@ -43,7 +44,21 @@ struct SARIFLog: Encodable {
     }
 
     struct Location: Encodable {
+        var physicalLocation: PhysicalLocation?
         var logicalLocations: [LogicalLocation]
+    }
+
+    struct PhysicalLocation: Encodable {
+        var artifactLocation: ArtifactLocation
+        var region = Region()
+    }
+
+    struct ArtifactLocation: Encodable {
+        var uri: String
+    }
+
+    struct Region: Encodable {
+        var startLine = 1
     }
 
     struct LogicalLocation: Encodable {
@@ -61,7 +76,7 @@ struct SARIFLog: Encodable {
         case version, runs
     }
 
-    init(organization: String, findings: [AuditFinding], version: String) {
+    init(organization: String, findings: [AuditFinding], version: String, file: String?) {
         let codes = AuditFinding.Code.allCases
         let rules = codes.map { Rule(id: $0.rawValue, shortDescription: Message(text: $0.summary), defaultConfiguration: Configuration(level: $0.severity.rawValue)) }
         let results = findings.map { finding in
@@ -69,7 +84,8 @@ struct SARIFLog: Encodable {
             return Result(
                 ruleId: finding.code.rawValue, ruleIndex: codes.firstIndex(of: finding.code)!, level: finding.severity.rawValue,
                 message: Message(text: finding.keyName.map { "\($0): \(finding.reason)" } ?? finding.reason),
-                locations: [Location(logicalLocations: [LogicalLocation(name: finding.keyId ?? finding.project, fullyQualifiedName: name)])],
+                locations: [Location(physicalLocation: file.map { PhysicalLocation(artifactLocation: ArtifactLocation(uri: $0)) },
+                                     logicalLocations: [LogicalLocation(name: finding.keyId ?? finding.project, fullyQualifiedName: name)])],
                 // The same finding on the same key is the same result from one run to the next.
                 partialFingerprints: ["sentryKeyFinding/v1": name + "#" + finding.code.rawValue])
         }

@@ -10,8 +10,11 @@ import SentryResources
 /// The manifest, its stage, where its state lives and where requests go: what plan, apply,
 /// destroy and output share.
 struct ManifestOptions: ParsableArguments {
+    /// The manifest's name when none is given.
+    static let defaultFile = "sentry-keys.yaml"
+
     @Option(name: [.customShort("f"), .customLong("file")], help: "The manifest, YAML or JSON.")
-    var file = "sentry-keys.yaml"
+    var file = defaultFile
 
     @Option(help: "The stage; overrides the manifest's, so that one file serves several stages.")
     var stage: String?

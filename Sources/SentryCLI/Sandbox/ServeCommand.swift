@@ -67,8 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Add this many projects (project-1, project-2, ...) to the first organization, for load tests and audits at scale.", valueName: "count"))
     var seedProjects: Int?
 
-    @Option(help: ArgumentHelp("With --seed-projects: the keys each of those projects gets (Key 1, Key 2, ...).", valueName: "count"))
-    var keysPerProject = 1
+    @Option(help: ArgumentHelp("With --seed-projects: the keys each of those projects gets (Key 1, Key 2, ...); 1 when absent.", valueName: "count"))
+    var keysPerProject: Int?
 
     @Flag(help: "Create projects without the key named \"Default\" that Sentry gives every new project.")
     var noDefaultKey = false
@@ -80,7 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
         if let seedProjects, seedProjects < 1 { throw ValidationError("--seed-projects must be at least 1.") }
-        if keysPerProject < 0 { throw ValidationError("--keys-per-project must not be negative.") }
+        if let keysPerProject, keysPerProject < 0 { throw ValidationError("--keys-per-project must not be negative.") }
+        if keysPerProject != nil, seedProjects == nil { throw ValidationError("--keys-per-project goes with --seed-projects.") }
         if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together.") }
         if !tls, cert != nil || caFile != nil { throw ValidationError("--cert, --key and --ca-file need --tls.") }
         if cert != nil, caFile != nil { throw ValidationError("--ca-file is for the certificate made for a run; with --cert, clients trust that file.") }
@@ -124,7 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             profile: profile
         ))
         if let seedProjects, let organization = seed.first?.organization {
-            try await sandbox.seed(organization: organization, projects: seedProjects, keysPerProject: keysPerProject)
+            try await sandbox.seed(organization: organization, projects: seedProjects, keysPerProject: keysPerProject ?? 1)
         }
         var certificates: SandboxTLS?
         if tls, let cert, let key {
@@ -139,7 +140,8 @@ struct ServeCommand: AsyncParsableCommand {
         for (index, (organization, projects)) in seed.enumerated() {
             var listed = projects
             if index == 0, let seedProjects {
-                listed.append("project-1 ... project-\(seedProjects) (\(keysPerProject) key\(keysPerProject == 1 ? "" : "s") each)")
+                let keys = keysPerProject ?? 1
+                listed.append("project-1 ... project-\(seedProjects) (\(keys) key\(keys == 1 ? "" : "s") each)")
             }
             print("  organization \(organization): \(listed.isEmpty ? "no projects" : listed.joined(separator: ", "))")
         }
