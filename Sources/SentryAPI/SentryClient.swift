@@ -86,12 +86,15 @@ public final class SentryClient: Sendable {
     }
 
     /// Sends an operation that fetches a page of a list (for `items`), asking for a compressed
-    /// answer; returns its response and the response headers (lowercased names).
-    func exchange<Operation: APIOperation>(_ operation: Operation) async throws(SentryError) -> (response: Operation.Response, headers: [String: String]) {
-        var request = try makeRequest(operation)
-        request.acceptsCompression = true
-        let response = try await perform(request, endpoint: Operation.endpoint)
-        return (try Self.decode(Operation.self, from: response), response.headers)
+    /// answer; returns the answer undecoded, so that the next page can be asked for first.
+    func fetchPage<Operation: APIOperation>(_ operation: Operation) async -> Result<TransportResponse, SentryError> {
+        do throws(SentryError) {
+            var request = try makeRequest(operation)
+            request.acceptsCompression = true
+            return .success(try await perform(request, endpoint: Operation.endpoint))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Sends a request until it succeeds (a 2xx response), fails for good, or the retry budget

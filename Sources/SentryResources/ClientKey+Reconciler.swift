@@ -142,16 +142,34 @@ struct Reconciler {
             return try await bringUpToDate(current, action: .noChange, reason: nil, record: record)
         }
         // Keys this stack already tracks (declared under another id) are not up for adoption.
-        if props.adopt, let existing = try KeyAdoption.match(named: props.name, in: try await untracked(named: props.name, in: keys),
-                                                            organization: props.organization, project: props.project) {
-            return try await bringUpToDate(existing, action: .adopt, reason: nil)
+        if props.adopt {
+            let candidates = try await untracked(in: keys)
+            // After a rotation whose state was lost, the declared name is the rotated-out
+            // predecessor's: the key is the newest successor, and it keeps its name.
+            if let (successor, day) = candidates.compactMap({ key in Rotation.rotationDay(of: key.name, declared: declaredName).map { (key, $0) } })
+                .max(by: { ($0.1, $0.0.dateCreated?.rawValue ?? "") < ($1.1, $1.0.dateCreated?.rawValue ?? "") }) {
+                var adopted = self
+                adopted.rotatedAt = Int(day.timeIntervalSince1970)
+                adopted.props.name = successor.name
+                return try await adopted.bringUpToDate(successor, action: .adopt,
+                                                       reason: "the newest successor of a rotation; the key named \"\(declaredName)\" is left alone")
+            }
+            if let existing = try KeyAdoption.match(named: props.name, in: candidates.filter { $0.name == props.name },
+                                                    organization: props.organization, project: props.project) {
+                return try await bringUpToDate(existing, action: .adopt, reason: nil)
+            }
         }
         return try await create(action: .create, reason: nil)
     }
 
-    private func untracked(named name: String, in keys: [ProjectKey]) async throws -> [ProjectKey] {
+    /// The keys of `keys` this stack does not track.
+    private func untracked(in keys: [ProjectKey]) async throws -> [ProjectKey] {
         let tracked = await stack.trackedKeyIDs()
-        return keys.filter { $0.name == name && !tracked.contains($0.id) }
+        return keys.filter { !tracked.contains($0.id) }
+    }
+
+    private func untracked(named name: String, in keys: [ProjectKey]) async throws -> [ProjectKey] {
+        try await untracked(in: keys).filter { $0.name == name }
     }
 
     // MARK: Create

@@ -72,6 +72,16 @@ public struct Rotation: Sendable, Hashable {
 }
 
 extension Rotation {
+    /// The day of the rotation that named a successor of `declared` `name`
+    /// (`Web (rotated 2026-12-02)`: 2026-12-02, midnight UTC); `nil` for any other name.
+    static func rotationDay(of name: String, declared: String) -> Date? {
+        guard name.hasSuffix(")"), let open = name.range(of: " (rotated ", options: .backwards) else { return nil }
+        let day = name[open.upperBound..<name.index(before: name.endIndex)]
+        guard isDay(day), let date = try? Date(String(day) + "T00:00:00Z", strategy: .iso8601),
+              successorName(declared, rotatedAt: date) == name else { return nil }
+        return date
+    }
+
     /// `2026-12-02`: four digits, a dash, two, a dash, two.
     static func isDay(_ text: Substring) -> Bool {
         let digits = text.split(separator: "-", omittingEmptySubsequences: false).map(\.count)

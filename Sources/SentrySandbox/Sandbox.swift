@@ -49,12 +49,12 @@ public actor Sandbox {
             store = try SandboxStore.read(from: file)
         }
         let now = configuration.now()
-        let keysBefore = store.keys.count
-        for (organization, projects) in configuration.seed {
-            store.seed(organization: organization, project: nil, now: now, defaultKey: false)
-            for project in projects { store.seed(organization: organization, project: project, now: now, defaultKey: configuration.createsDefaultKeys) }
+        issuedSecrets = store.secretsOfKeys { store in
+            for (organization, projects) in configuration.seed {
+                store.seed(organization: organization, project: nil, now: now, defaultKey: false)
+                for project in projects { store.seed(organization: organization, project: project, now: now, defaultKey: configuration.createsDefaultKeys) }
+            }
         }
-        issuedSecrets = store.keys.dropFirst(keysBefore).map(\.secretKey)
         self.store = store
         tokens = Dictionary(configuration.tokens.map { ($0.value, $0) }, uniquingKeysWith: { _, last in last })
         publicURL = configuration.publicURL
@@ -80,9 +80,8 @@ public actor Sandbox {
 
     /// Adds an organization and project (as `--org`/`--project` do at start).
     public func seed(organization: String, project: String) throws {
-        let keysBefore = store.keys.count
-        store.seed(organization: organization, project: project, now: configuration.now(), defaultKey: configuration.createsDefaultKeys)
-        issuedSecrets += store.keys.dropFirst(keysBefore).map(\.secretKey)
+        let (now, defaultKey) = (configuration.now(), configuration.createsDefaultKeys)
+        issuedSecrets += store.secretsOfKeys { $0.seed(organization: organization, project: project, now: now, defaultKey: defaultKey) }
         try persist()
     }
 
@@ -90,16 +89,16 @@ public actor Sandbox {
     /// are kept), each given `keysPerProject` keys (`Key 1`, `Key 2`, ...), writing the state
     /// file once: an organization at the scale of a load test in a fraction of a second.
     public func seed(organization: String, projects count: Int, keysPerProject: Int, prefix: String = "project-") throws {
-        let keysBefore = store.keys.count
         let now = configuration.now()
-        for index in stride(from: 1, through: count, by: 1) {
-            guard let project = store.seed(organization: organization, project: "\(prefix)\(index)", now: now, defaultKey: false) else { continue }
-            let existing = store.keys.count { $0.projectID == project.id }
-            for number in stride(from: existing + 1, through: keysPerProject, by: 1) {
-                store.addKey(projectID: project.id, label: "Key \(number)", now: now)
+        issuedSecrets += store.secretsOfKeys { store in
+            for index in stride(from: 1, through: count, by: 1) {
+                guard let project = store.seed(organization: organization, project: "\(prefix)\(index)", now: now, defaultKey: false) else { continue }
+                let existing = store.keys.count { $0.projectID == project.id }
+                for number in stride(from: existing + 1, through: keysPerProject, by: 1) {
+                    store.addKey(projectID: project.id, label: "Key \(number)", now: now)
+                }
             }
         }
-        issuedSecrets += store.keys.dropFirst(keysBefore).map(\.secretKey)
         try persist()
     }
 

@@ -129,6 +129,14 @@ public struct SandboxStore: Codable, Sendable, Equatable {
         return key
     }
 
+    /// Runs `body` on the store; returns the secrets of the keys it added (the secrets tests
+    /// keep, to check that none leaks).
+    mutating func secretsOfKeys(madeBy body: (inout SandboxStore) -> Void) -> [String] {
+        let before = keys.count
+        body(&self)
+        return keys.dropFirst(before).map(\.secretKey)
+    }
+
     /// 32 random lowercase hex digits, as Sentry's public and secret keys are.
     static func randomHex<G: RandomNumberGenerator>(using generator: inout G) -> String {
         let digits = Array("0123456789abcdef")

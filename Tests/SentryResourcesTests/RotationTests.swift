@@ -14,9 +14,9 @@ final class StackClock: Sendable {
 }
 
 extension World {
-    func stack(clock: StackClock, mode: Stack.Mode = .apply) throws -> Stack {
+    func stack(clock: StackClock, stage: String = "test", mode: Stack.Mode = .apply) throws -> Stack {
         let url = URL(string: server.url)!
-        return try Stack(app: "shop", stage: "test", mode: mode, store: store, configuration: { token in
+        return try Stack(app: "shop", stage: stage, mode: mode, store: store, configuration: { token in
             SentryConfiguration(authToken: token ?? Secret(World.token), baseURL: url, retryBudget: 3,
                                 initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
         }, now: { clock.now })
@@ -37,6 +37,40 @@ extension World {
             key.withLock { $0 = web }
         }
         return (changes, key.withLock { $0 })
+    }
+
+    @Test func adoptionAfterLostStateTakesTheNewestSuccessorNotThePredecessor() async throws {
+        try await World().use { world in
+            let clock = StackClock()
+            let (_, first) = try await Self.deploy(try world.stack(clock: clock))
+            let original = try #require(first)
+            clock.advance(days: 90)
+            let (_, second) = try await Self.deploy(try world.stack(clock: clock))
+            let successor = try #require(second)
+            #expect(successor.name == "Web (rotated 2027-04-15)")
+
+            // The state is lost: a stack with none declares the key again, adopting it.
+            let adopt: @Sendable () async throws -> Void = {
+                _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org", adopt: true, rotation: Self.rotation)
+            }
+            let lost = try world.stack(clock: clock, stage: "lost")
+            let changes = try await lost.run(adopt)
+            #expect(changes.map(\.action) == [.adopt])
+            #expect(changes.first?.reason == #"the newest successor of a rotation; the key named "Web" is left alone; next rotation 2027-07-14T00:00:00Z"#,
+                    "its rotation counts from the day in its name")
+            #expect(changes.first?.fields == [], "the successor keeps its name")
+            let records = try await world.store.records(app: "shop", stage: "lost")
+            #expect(records.map { $0.string("keyId") } == [successor.id])
+            let keys = try await world.serverKeys()
+            #expect(keys.count == 2, "nothing made")
+            #expect(keys.first { $0.id == original.id }?.name == "Web", "the predecessor is left as it was")
+
+            // The next run knows the successor's name from its record: nothing to do.
+            await world.resetLog()
+            let again = try await world.stack(clock: clock, stage: "lost").run(adopt)
+            #expect(again.map(\.action) == [.noChange])
+            #expect(await world.requests() == ["listProjectKeys": 1])
+        }
     }
 
     @Test func aRotatedKeysWholeLife() async throws {
