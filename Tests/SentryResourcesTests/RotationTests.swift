@@ -39,14 +39,18 @@ extension World {
         return (changes, key.withLock { $0 })
     }
 
+    /// `web` made, then rotated 90 days later: the original key and its successor.
+    static func rotatedOnce(_ world: World, clock: StackClock) async throws -> (original: ClientKey, successor: ClientKey) {
+        let (_, first) = try await deploy(try world.stack(clock: clock))
+        clock.advance(days: 90)
+        let (_, second) = try await deploy(try world.stack(clock: clock))
+        return (try #require(first), try #require(second))
+    }
+
     @Test func adoptionAfterLostStateTakesTheNewestSuccessorNotThePredecessor() async throws {
         try await World().use { world in
             let clock = StackClock()
-            let (_, first) = try await Self.deploy(try world.stack(clock: clock))
-            let original = try #require(first)
-            clock.advance(days: 90)
-            let (_, second) = try await Self.deploy(try world.stack(clock: clock))
-            let successor = try #require(second)
+            let (original, successor) = try await Self.rotatedOnce(world, clock: clock)
             #expect(successor.name == "Web (rotated 2027-04-15)")
 
             // The state is lost: a stack with none declares the key again, adopting it.
@@ -296,11 +300,7 @@ extension World {
     @Test func keysDeletedOutsideTheSDKAroundARotation() async throws {
         try await World().use { world in
             let clock = StackClock()
-            let (_, first) = try await Self.deploy(try world.stack(clock: clock))
-            let original = try #require(first)
-            clock.advance(days: 90)
-            let (_, second) = try await Self.deploy(try world.stack(clock: clock))
-            let successor = try #require(second)
+            let (original, successor) = try await Self.rotatedOnce(world, clock: clock)
 
             // The predecessor deleted by hand: its phase ends.
             await world.sandbox.request("DELETE", "/api/0/projects/my-org/my-project/keys/\(original.id)/", token: World.token)
