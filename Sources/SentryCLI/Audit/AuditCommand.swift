@@ -119,11 +119,12 @@ struct AuditCommand: AsyncParsableCommand {
         }
         if findings.isEmpty { print("No findings.") } else { Output.table(rows) }
         let keys = report.projects.reduce(0) { $0 + $1.keys }
-        let counts = AuditFinding.Severity.allCases.reversed().map { severity in
-            "\(findings.count { $0.severity == severity }) \(severity.rawValue)\(findings.count { $0.severity == severity } == 1 ? "" : "s")"
-        }
-        print("\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", "))) in \(keys) key\(keys == 1 ? "" : "s") of \(report.projects.count) project\(report.projects.count == 1 ? "" : "s") of \(report.organization).")
+        let counts = AuditFinding.Severity.allCases.reversed().map { severity in counted(findings.count { $0.severity == severity }, severity.rawValue) }
+        print("\(counted(findings.count, "finding")) (\(counts.joined(separator: ", "))) in \(counted(keys, "key")) of \(counted(report.projects.count, "project")) of \(report.organization).")
     }
+
+    /// `1 key`, `3 keys`.
+    private func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 }
 
 /// `audit --format json`: the report, with the findings left after `--ignore`.
