@@ -112,7 +112,7 @@ public struct ClientKey: Sendable {
             browserSdkVersion: browserSdkVersion, loaderOptions: dynamicSdkLoaderOptions, adopt: adopt,
             rotation: rotation, rotateBefore: rotateBefore
         )
-        try await stack.declare(id)
+        try await stack.declare(id, authToken: authToken)
         try await stack.loadRecords()
         let reconciler = Reconciler(stack: stack, client: try await stack.client(for: authToken), props: props)
         self.init(try await reconciler.run(), planned: false)
@@ -160,8 +160,9 @@ public struct ClientKey: Sendable {
         var rotateBefore: Date?
     }
 
-    /// Deletes the key a record names (404 counts as done), then its record.
-    static func delete(_ record: ResourceRecord, in stack: Stack, reason: String? = nil) async throws {
+    /// Deletes the key a record names (404 counts as done), then its record; `authToken`: the
+    /// token to send, when not the stack's own.
+    static func delete(_ record: ResourceRecord, in stack: Stack, authToken: Secret? = nil, reason: String? = nil) async throws {
         guard case .string(let organization)? = record.attributes["organization"],
               case .string(let project)? = record.attributes["project"]
         else {
@@ -171,7 +172,7 @@ public struct ClientKey: Sendable {
         await stack.report(Stack.Change(resource: record.id, action: .delete, fields: [], reason: reason))
         guard await stack.writes else { return }
         if case .string(let keyID)? = record.attributes["keyId"] {
-            let client = try await stack.client(for: nil)
+            let client = try await stack.client(for: authToken)
             let result = await client.result(of: Operations.DeleteProjectKey(organizationIdOrSlug: organization, projectIdOrSlug: project, keyId: keyID))
             // Already gone (404) is what was wanted.
             if case .failure(let error) = result, error.kind != .notFound { throw error }

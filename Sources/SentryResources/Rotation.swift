@@ -139,14 +139,16 @@ enum Retirement {
             return
         }
         let now = Int(stack.now().timeIntervalSince1970)
-        let client = try await stack.client(for: nil)
+        // The predecessor is read and changed with the token its declared key was given.
+        let token = await stack.authToken(declaring: record.string("retiredBy") ?? "")
+        let client = try await stack.client(for: token)
         guard let key = try await stack.keys(organization: organization, project: project, client: client).first(where: { $0.id == keyID }) else {
             await stack.report(Stack.Change(resource: record.id, action: .delete, fields: [], reason: "deleted outside the SDK; its rotation phase ends"))
             try await stack.forget(record.id)
             return
         }
         if let deleteAt = record.int("deleteAt"), now >= deleteAt {
-            try await ClientKey.delete(record, in: stack, reason: "rotated out; its retirement period is over")
+            try await ClientKey.delete(record, in: stack, authToken: token, reason: "rotated out; its retirement period is over")
         } else if now >= deactivateAt, key.isActive ?? true {
             await stack.report(Stack.Change(resource: record.id, action: .update, fields: ["isActive: true -> false"],
                                             reason: "rotated out; its grace period is over"))

@@ -97,6 +97,8 @@ public actor Stack {
     private var records: [String: ResourceRecord] = [:]
     private var loaded = false
     private var declared: [String] = []
+    /// The tokens keys were declared with (`authToken`), which also retire their predecessors.
+    private var declaredTokens: [String: Secret] = [:]
     private var nextOrder = 0
     /// Keys of each project, read once per run: `organization/project` -> keys.
     private var projectKeys: [String: [ProjectKey]] = [:]
@@ -218,6 +220,7 @@ public actor Stack {
     func startPass(writes: Bool, rereadServer: Bool) {
         self.writes = writes
         declared = []
+        declaredTokens = [:]
         changes = []
         if rereadServer { projectKeys = [:] }
     }
@@ -238,13 +241,17 @@ public actor Stack {
         loaded = true
     }
 
-    func declare(_ id: String) throws {
+    func declare(_ id: String, authToken: Secret?) throws {
         guard !id.allSatisfy(\.isWhitespace) else { throw InvalidProp(field: "id", rule: "must not be empty") }
         guard !declared.contains(id) else {
             throw InvalidProp(field: "id", rule: "\"\(id)\" is declared twice in the stack \(app)/\(stage); ids must be unique")
         }
         declared.append(id)
+        declaredTokens[id] = authToken
     }
+
+    /// The token the key declared as `id` was declared with in this pass, if any.
+    func authToken(declaring id: String) -> Secret? { declaredTokens[id] }
 
     func record(_ id: String) -> ResourceRecord? { records[id] }
 

@@ -77,6 +77,35 @@ extension World {
         }
     }
 
+    @Test func predecessorsAreRetiredWithTheTokenTheirKeyWasDeclaredWith() async throws {
+        try await World().use { world in
+            let clock = StackClock()
+            let url = URL(string: world.server.url)!
+            // The stack's own token is refused: only the key's `authToken` opens the project.
+            let stack = {
+                try Stack(app: "shop", stage: "token", mode: .apply, store: world.store, configuration: { token in
+                    SentryConfiguration(authToken: token ?? Secret("refused-token"), baseURL: url, retryBudget: 3,
+                                        initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
+                }, now: { clock.now })
+            }
+            let declare: @Sendable () async throws -> Void = {
+                _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org", authToken: Secret(World.token), rotation: Self.rotation)
+            }
+            _ = try await stack().run(declare)
+            clock.advance(days: 90)
+            #expect(try await stack().run(declare).map(\.action) == [.rotate, .noChange])
+            clock.advance(days: 7)
+            guard let deactivated = try await world.updating("isActive", { try await stack().run(declare) }) else { return }
+            #expect(deactivated.map(\.action) == [.noChange, .update])
+            #expect(deactivated.last?.reason == "rotated out; its grace period is over")
+            clock.advance(days: 30)
+            let deleted = try await stack().run(declare)
+            #expect(deleted.map(\.action) == [.noChange, .delete])
+            #expect(deleted.last?.reason == "rotated out; its retirement period is over")
+            #expect(try await world.serverKeys().count == 1)
+        }
+    }
+
     @Test func aRotatedKeysWholeLife() async throws {
         try await World().use { world in
             let clock = StackClock()
