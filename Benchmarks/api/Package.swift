@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
-// SentryAPI against curl on the same sandbox (`APIBenchmark`), and a 500-key stack under
-// sentry.io's rate limit (`StackBenchmark`), and that stack's no-op rerun with PostgreSQL
-// state against file state (`StateBenchmark`): `Benchmarks/api/run`.
+// SentryAPI against curl on the same sandbox (`APIBenchmark`), a 500-key stack under
+// sentry.io's rate limit (`StackBenchmark`), that stack's no-op rerun with PostgreSQL state
+// against file state (`StateBenchmark`), and decoding a page of keys (`DecodeBenchmark`):
+// `Benchmarks/api/run`.
 // A package of its own, so the main package carries no benchmark code.
 import PackageDescription
 
@@ -25,6 +26,15 @@ let package = Package(
                 .product(name: "SentrySandboxServer", package: "sentry-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Decoding a page of keys, and the `[[String]]` overload against the generic path.
+        .executableTarget(
+            name: "DecodeBenchmark",
+            dependencies: [
+                .product(name: "BenchmarkSupport", package: "support"),
+                .product(name: "SentryAPI", package: "sentry-sdk"),
+                .product(name: "SentrySandbox", package: "sentry-sdk"),
             ]
         ),
         // Not in `run`: what work costs between responses, for finding where time goes.

@@ -109,6 +109,22 @@ import TestSupport
         #expect(try decoder.decode(UpdateProjectKeyRequest.self, from: Data(#"{"rateLimit": {"window": 1, "count": 2}}"#.utf8)).rateLimit == .value(RateLimit(window: 1, count: 2)))
     }
 
+    /// `browserSdk.choices` is read by the runtime's `[[String]]` overload: the same values and
+    /// the same refusals as the standard library's generic path, which `Generic` takes.
+    @Test func listsOfStringListsDecodeAsTheGenericPathDoes() throws {
+        struct Generic: Decodable, Equatable { var choices: [[String]]? }
+        let decoder = JSONDecoder()
+        for json in [#"{"choices": [["latest", "latest"], ["8.x", "8.x"], []]}"#, #"{"choices": []}"#, #"{"choices": null}"#, "{}"] {
+            let ours = try decoder.decode(BrowserSDK.self, from: Data(json.utf8))
+            #expect(ours.choices == (try decoder.decode(Generic.self, from: Data(json.utf8))).choices, "\(json)")
+        }
+        #expect(try decoder.decode(BrowserSDK.self, from: Data(#"{"choices": [["7.x", "7.x"]]}"#.utf8)).choices == [["7.x", "7.x"]])
+        for json in [#"{"choices": [["7.x", 7]]}"#, #"{"choices": ["7.x"]}"#, #"{"choices": {"7.x": "7.x"}}"#, #"{"choices": [null]}"#] {
+            #expect(throws: DecodingError.self, "\(json)") { try decoder.decode(BrowserSDK.self, from: Data(json.utf8)) }
+            #expect(throws: DecodingError.self, "\(json)") { try decoder.decode(Generic.self, from: Data(json.utf8)) }
+        }
+    }
+
     @Test func sentryErrorBodiesDecode() throws {
         let field = try JSONDecoder().decode(ErrorResponse.self, from: Data(#"{"rateLimit": {"window": ["Ensure this value is less than or equal to 86400."]}}"#.utf8))
         #expect(field["rateLimit"] == .errorValueMap(["window": .errorValueArray([.string("Ensure this value is less than or equal to 86400.")])]))
