@@ -40,17 +40,20 @@ public enum StateStores {
     ///
     /// - Throws: a ``StateError`` naming the scheme when no module registered it.
     public static func open(_ location: String, logger: Logger = Logger(label: "sentry-sdk.state")) throws -> any StateStore {
-        guard let schemeEnd = location.firstRange(of: "://") else {
-            return FileStateStore(root: URL(fileURLWithPath: location), logger: logger)
-        }
-        let scheme = location[..<schemeEnd.lowerBound].lowercased()
-        if scheme == "file", let url = URL(string: location) {
-            return FileStateStore(root: url, logger: logger)
-        }
+        if let directory = directory(of: location) { return FileStateStore(root: directory, logger: logger) }
+        let scheme = location.firstRange(of: "://").map { location[..<$0.lowerBound].lowercased() } ?? ""
         guard let opener = openers.withLock({ $0[scheme] }) else {
             throw StateError(.invalidConfiguration, "State URLs with the scheme \"\(scheme)\" need a store that is not linked or not registered: for PostgreSQL, add the SentryPostgresState product and call PostgresStateStore.register() at start-up (or pass the stack a store).")
         }
         return try opener(location, logger)
+    }
+
+    /// The directory of file state a location names (a path, or a `file://` URL); `nil` for a
+    /// URL of another scheme.
+    public static func directory(of location: String) -> URL? {
+        guard let schemeEnd = location.firstRange(of: "://") else { return URL(fileURLWithPath: location) }
+        guard location[..<schemeEnd.lowerBound].lowercased() == "file", let url = URL(string: location), url.isFileURL else { return nil }
+        return url
     }
 
     /// Whether the environment names a state, or the default state directory exists: what a

@@ -173,6 +173,7 @@ import TestSupport
         (["audit", "--org", "my-org", "--fail-on", "info"], "The value 'info' is invalid for '--fail-on"),
         (["audit"], "Missing the organization: pass --org or set SENTRY_ORG."),
         (["audit", "--org", "my-org", "--state", "/nonexistent/state"], "--state /nonexistent/state: there is no state directory there."),
+        (["audit", "--org", "my-org", "--state", "file:///nonexistent/state"], "--state file:///nonexistent/state: there is no state directory there."),
         (["audit", "--org", "my-org", "--project", "web", "--project", "web"], "--project web is given more than once."),
         (["audit", "--org", "my-org", "--project", " "], "--project must not be empty"),
     ])

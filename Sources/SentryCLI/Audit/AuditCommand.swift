@@ -71,7 +71,7 @@ struct AuditCommand: AsyncParsableCommand {
         if let repeated = project.first(where: { name in project.count { $0 == name } > 1 }) {
             throw ValidationError("--project \(repeated) is given more than once.")
         }
-        if let state, !state.contains("://"), !FileManager.default.fileExists(atPath: state) {
+        if let state, let directory = StateStores.directory(of: state), !FileManager.default.fileExists(atPath: directory.path) {
             throw ValidationError("--state \(state): there is no state directory there.")
         }
         let codes = AuditFinding.Code.allCases.map(\.rawValue)
