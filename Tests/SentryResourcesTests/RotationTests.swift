@@ -14,10 +14,11 @@ final class StackClock: Sendable {
 }
 
 extension World {
-    func stack(clock: StackClock, stage: String = "test", mode: Stack.Mode = .apply) throws -> Stack {
+    /// A stack on the test's clock; `defaultToken`: what it sends for keys without their own.
+    func stack(clock: StackClock, stage: String = "test", mode: Stack.Mode = .apply, defaultToken: String = World.token) throws -> Stack {
         let url = URL(string: server.url)!
         return try Stack(app: "shop", stage: stage, mode: mode, store: store, configuration: { token in
-            SentryConfiguration(authToken: token ?? Secret(World.token), baseURL: url, retryBudget: 3,
+            SentryConfiguration(authToken: token ?? Secret(defaultToken), baseURL: url, retryBudget: 3,
                                 initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
         }, now: { clock.now })
     }
@@ -80,14 +81,8 @@ extension World {
     @Test func predecessorsAreRetiredWithTheTokenTheirKeyWasDeclaredWith() async throws {
         try await World().use { world in
             let clock = StackClock()
-            let url = URL(string: world.server.url)!
             // The stack's own token is refused: only the key's `authToken` opens the project.
-            let stack = {
-                try Stack(app: "shop", stage: "token", mode: .apply, store: world.store, configuration: { token in
-                    SentryConfiguration(authToken: token ?? Secret("refused-token"), baseURL: url, retryBudget: 3,
-                                        initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(50))
-                }, now: { clock.now })
-            }
+            let stack = { try world.stack(clock: clock, stage: "token", defaultToken: "refused-token") }
             let declare: @Sendable () async throws -> Void = {
                 _ = try await ClientKey("web", name: "Web", project: "my-project", organization: "my-org", authToken: Secret(World.token), rotation: Self.rotation)
             }
