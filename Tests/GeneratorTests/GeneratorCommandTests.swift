@@ -5,15 +5,15 @@ import TestSupport
 /// The `Generator` executable as a user runs it: writes only what changed, removes stale
 /// generated files, and `--check` fails with the command that fixes it.
 @Suite struct GeneratorCommandTests {
-    let workspace: URL
+    let directory: TemporaryDirectory
+    var workspace: URL { directory.url }
     let spec: URL
     let output: URL
 
     init() throws {
-        workspace = FileManager.default.temporaryDirectory.appendingPathComponent("generator-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-        spec = workspace.appendingPathComponent("api.yaml")
-        output = workspace.appendingPathComponent("Generated")
+        directory = try TemporaryDirectory("generator")
+        spec = directory.url.appendingPathComponent("api.yaml")
+        output = directory.url.appendingPathComponent("Generated")
         try Data("""
         openapi: 3.0.3
         info: {title: t, version: "1"}

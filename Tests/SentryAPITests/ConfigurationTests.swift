@@ -1,15 +1,17 @@
 import Foundation
 @testable import SentryAPI
 import Testing
+import TestSupport
 
 @Suite struct ConfigurationTests {
+    let root: TemporaryDirectory
     let home: URL
     let work: URL
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
-        home = root.appendingPathComponent("home")
-        work = root.appendingPathComponent("work")
+        root = try TemporaryDirectory("config")
+        home = root.url.appendingPathComponent("home")
+        work = root.url.appendingPathComponent("work")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     }

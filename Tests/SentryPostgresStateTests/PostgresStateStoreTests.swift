@@ -304,7 +304,9 @@ struct Database {
 
     @Test func stateMovesBetweenFilesAndPostgresBothWays() async throws {
         try await Setup().use { setup in
-            let files = FileStateStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)"))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let files = FileStateStore(root: directory.appendingPathComponent("there"))
             let url = URL(string: setup.server.url)!
             let configuration: @Sendable (Secret?) throws -> SentryConfiguration = { token in
                 SentryConfiguration(authToken: token ?? Secret(PostgresStackTests.token), baseURL: url)
@@ -320,7 +322,7 @@ struct Database {
             #expect(rerun.allSatisfy { $0.action == .noChange } && rerun.count == 7)
 
             // And back, into a fresh directory.
-            let back = FileStateStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)"))
+            let back = FileStateStore(root: directory.appendingPathComponent("back"))
             #expect(try await StateMigration.copy(app: "shop", stage: "prod", from: setup.database.store, to: back) == 7)
             #expect(try await back.records(app: "shop", stage: "prod") == original)
 
@@ -344,6 +346,7 @@ struct Database {
     @Test func migrateToPostgresAndBackFromTheCommandLine() async throws {
         let database = try Database()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let files = FileStateStore(root: directory)
         for (index, id) in ["web", "api", "worker"].enumerated() {
             try await files.write(PostgresStateStoreTests.record(id, order: index), app: "shop", stage: "prod")

@@ -68,6 +68,7 @@ struct World: AsyncClosable {
     func close() async {
         TestArtifacts.secrets(await sandbox.issuedSecrets + [World.token])
         state.keep(as: "stack-state")
+        state.remove()
         await server.stop()
     }
 }

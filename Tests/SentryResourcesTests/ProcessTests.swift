@@ -68,7 +68,7 @@ import TestSupport
             TestArtifacts.secrets(await server.sandbox.issuedSecrets + [ProcessTests.token])
             state.keep(as: "runner-state")
             await server.stop()
-            if case .files(let root) = state { try? FileManager.default.removeItem(at: root) }
+            state.remove()
         }
     }
 

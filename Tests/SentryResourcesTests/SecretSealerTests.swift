@@ -53,11 +53,13 @@ import TestSupport
 }
 
 @Suite struct FileStateStoreTests {
+    let directory: TemporaryDirectory
     let root: URL
     let store: FileStateStore
 
-    init() {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)/.sentry-sdk")
+    init() throws {
+        directory = try TemporaryDirectory("state")
+        root = directory.url.appendingPathComponent(".sentry-sdk")
         store = FileStateStore(root: root)
     }
 

@@ -53,4 +53,9 @@ enum StateUnderTest {
         case .postgres: TestArtifacts.keep(((try? storedTexts()) ?? []).joined(separator: "\n"), as: name)
         }
     }
+
+    /// Removes a temporary directory of state (a PostgreSQL schema stays for inspection).
+    func remove() {
+        if case .files(let root) = self { try? FileManager.default.removeItem(at: root) }
+    }
 }
