@@ -6,7 +6,6 @@ import TestSupport
 /// generated files, and `--check` fails with the command that fixes it.
 @Suite struct GeneratorCommandTests {
     let directory: TemporaryDirectory
-    var workspace: URL { directory.url }
     let spec: URL
     let output: URL
 
