@@ -43,7 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        // async-http-client's tracing: off unless a program has a tracer (see HTTPTransport).
+        // async-http-client's tracing: off unless a program has a tracer (see AsyncHTTPClientTransport).
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Hummingbird runs as a service; the sandbox server stops through a graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),

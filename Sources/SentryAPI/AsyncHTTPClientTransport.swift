@@ -16,9 +16,9 @@ import Tracing
 public final class AsyncHTTPClientTransport: HTTPTransport {
     let client: HTTPClient
     /// The same, asking for compressed answers and inflating them (`acceptsCompression`):
-    /// async-http-client decides that per client, and on a loop of single-key requests its
-    /// decompression step costs 4-5 µs each (Benchmarks/api, pinned). A program that uses both
-    /// opens a connection for each.
+    /// async-http-client decides that per client, and its decompression step costs 4-5 µs a
+    /// single-key request (Benchmarks/RESULTS.md). A program that uses both opens a connection
+    /// for each.
     private let compressingClient: HTTPClient
     /// The event loop every request of this transport runs on, and an executor for it.
     private let loop: any EventLoop
@@ -51,12 +51,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         // decide what happens next, and a refused certificate is reported in milliseconds
         // instead of after async-http-client's own retries have used up `connectTimeout`.
         configuration.connectionPool.retryConnectionEstablishment = false
-        // async-http-client starts a span for every request with the tracer bootstrapped when
-        // the client is made, the no-op one included, and fills in its attributes from the
-        // request and the response: 5-7 µs per request for spans that go nowhere
-        // (Benchmarks/api, alternating pinned runs). With no tracer, tracing is off; a program
-        // that bootstrapped one, or makes the client inside `withTracer`, keeps
-        // async-http-client's spans.
+        // async-http-client would fill in a span for every request even for the no-op tracer
+        // (5-7 µs a request, Benchmarks/RESULTS.md), so with no tracer bootstrapped tracing is
+        // off; a program that bootstrapped one keeps async-http-client's spans.
         if InstrumentationSystem.tracer is NoOpTracer { configuration.tracing.tracer = nil }
         // Redirects are answers, not followed: an API call that is redirected has the wrong
         // base URL (`http` for `https`, an old host), and following it would turn a `POST`
@@ -100,10 +97,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             let task = (request.acceptsCompression ? compressingClient : client)
                 .execute(request: outgoing, delegate: collector, eventLoop: .delegate(on: loop))
             // The time limit is a callback on the loop that cancels the request, rather than
-            // async-http-client's `deadline:`, which schedules a task with a promise and adds a
-            // completion callback to every request: the transport's own time per request, over
-            // async-http-client alone, went from 7.2 µs to 4.6 µs (means of four alternating
-            // pinned runs of 15,000 requests each).
+            // async-http-client's `deadline:` (a scheduled task with a promise and a completion
+            // callback): 4.6 µs of the transport's own time a request instead of 7.2 µs
+            // (Benchmarks/RESULTS.md).
             // This code runs on `loop` (see `send`), as the callback does: no lock needed.
             collector.task = task
             let limit = try? loop.scheduleCallback(at: .now() + TimeAmount(request.timeout), handler: collector)

@@ -17,3 +17,9 @@ extension Unicode.Scalar {
         ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
     }
 }
+
+/// `1 key`, `3 keys`: a count and its noun for messages (every noun the SDK counts takes a
+/// plain "s").
+package func counted(_ count: some BinaryInteger, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}

@@ -28,12 +28,11 @@ struct SentrySDKCommand: AsyncParsableCommand {
         // The sandbox server serves many connections at once: NIO's usual thread per core.
         // (Told from the arguments, so that they are parsed once, where the command runs.)
         if CommandLine.arguments.dropFirst().first == SandboxCommand.configuration.commandName { await runAndExit(parsed()) }
-        // Every other command makes one request after another: one network thread is enough,
-        // and the command runs on it, so that no thread of the global pool is started and no
-        // request hops between threads. It ends the process from there: returning to the main
-        // actor first would start a thread to serve the main queue (on Linux the main thread
-        // has left it to Dispatch). Measured on `keys list`: 1.0-1.2 ms less per process, with
-        // the connections left to close with the process (ConnectionOptions).
+        // Every other command makes one request after another: it runs on the one network
+        // thread (no thread of the global pool, no hops between threads) and ends the process
+        // there, since returning to the main actor would start a thread for the main queue;
+        // 1.0-1.2 ms less a `keys list` (Benchmarks/RESULTS.md). The connections close with
+        // the process (ConnectionOptions).
         NIOSingletons.groupLoopCountSuggestion = 1
         await withTaskExecutorPreference(EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())) { () async -> Void in
             await runAndExit(parsed())

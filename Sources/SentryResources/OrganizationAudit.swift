@@ -199,10 +199,9 @@ public struct OrganizationAudit: Sendable {
     static func describe(_ period: Duration) -> String {
         let seconds = period.components.seconds
         for (unit, size) in [("day", 86_400), ("hour", 3_600), ("minute", 60)] where seconds >= size && seconds % Int64(size) == 0 {
-            let count = seconds / Int64(size)
-            return "\(count) \(unit)\(count == 1 ? "" : "s")"
+            return counted(seconds / Int64(size), unit)
         }
-        return "\(seconds) second\(seconds == 1 ? "" : "s")"
+        return counted(seconds, "second")
     }
 
     /// Keys stacks track in the audited projects that the server no longer has.

@@ -32,7 +32,7 @@ public struct PartialRunError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         let failed = failures.map { "\($0.resource): \($0.error)" }.joined(separator: "; ")
         let done = completed.isEmpty ? "nothing" : completed.map(\.description).joined(separator: "; ")
-        let count = "\(failures.count) key\(failures.count == 1 ? "" : "s") failed (\(failed))."
+        let count = "\(counted(failures.count, "key")) failed (\(failed))."
         return applied ? "\(count) Done: \(done). Nothing was deleted; the next run finishes the job." : "\(count) Planned for the others: \(done)."
     }
 }

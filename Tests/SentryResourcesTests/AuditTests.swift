@@ -40,6 +40,15 @@ extension World {
         }
     }
 
+    @Test func periodsAreNamedByTheirLargestWholeUnit() {
+        #expect(OrganizationAudit.describe(.seconds(86_400)) == "1 day")
+        #expect(OrganizationAudit.describe(.seconds(365 * 86_400)) == "365 days")
+        #expect(OrganizationAudit.describe(.seconds(3 * 3_600)) == "3 hours")
+        #expect(OrganizationAudit.describe(.seconds(60)) == "1 minute")
+        #expect(OrganizationAudit.describe(.seconds(61)) == "61 seconds")
+        #expect(OrganizationAudit.describe(.seconds(1)) == "1 second")
+    }
+
     @Test func eachFindingOnAKeyOrItsProject() async throws {
         try await World().use { world in
             // my-project: a clean key, two keys sharing a name, an inactive key, an old loader.

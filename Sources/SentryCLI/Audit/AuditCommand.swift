@@ -122,9 +122,6 @@ struct AuditCommand: AsyncParsableCommand {
         let counts = AuditFinding.Severity.allCases.reversed().map { severity in counted(findings.count { $0.severity == severity }, severity.rawValue) }
         print("\(counted(findings.count, "finding")) (\(counts.joined(separator: ", "))) in \(counted(keys, "key")) of \(counted(report.projects.count, "project")) of \(report.organization).")
     }
-
-    /// `1 key`, `3 keys`.
-    private func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 }
 
 /// `audit --format json`: the report, with the findings left after `--ignore`.

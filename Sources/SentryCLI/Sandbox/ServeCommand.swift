@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SentryAPI
 import SentrySandboxServer
 
 /// `sentry-sdk sandbox serve`: runs the sandbox in the foreground until Ctrl-C.
@@ -141,7 +142,7 @@ struct ServeCommand: AsyncParsableCommand {
             var listed = projects
             if index == 0, let seedProjects {
                 let keys = keysPerProject ?? 1
-                listed.append("project-1 ... project-\(seedProjects) (\(keys) key\(keys == 1 ? "" : "s") each)")
+                listed.append("project-1 ... project-\(seedProjects) (\(counted(keys, "key")) each)")
             }
             print("  organization \(organization): \(listed.isEmpty ? "no projects" : listed.joined(separator: ", "))")
         }

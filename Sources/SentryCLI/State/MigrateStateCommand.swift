@@ -1,4 +1,5 @@
 import ArgumentParser
+import SentryAPI
 import SentryResources
 
 /// `sentry-sdk state migrate`: a stack's state copied, checked, to another location.
@@ -40,6 +41,6 @@ struct MigrateStateCommand: AsyncParsableCommand {
         let destination = try openState(to)
         let count = try await StateMigration.copy(app: stack.app, stage: stack.stage, from: source, to: destination,
                                                   replace: replace, lockTimeout: .seconds(lockTimeout))
-        print("Copied \(count) resource\(count == 1 ? "" : "s") of \(stack.app)/\(stack.stage); the source is unchanged.")
+        print("Copied \(counted(count, "resource")) of \(stack.app)/\(stack.stage); the source is unchanged.")
     }
 }
