@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import SentryAPI
+import Synchronization
 
 /// Reads every client key of an organization and reports what is risky or untracked
 /// (``AuditFinding``). It only reads: one request per page of 100 projects (none when the
@@ -53,35 +54,38 @@ public struct OrganizationAudit: Sendable {
 
     /// Reads the organization and returns what it found.
     ///
-    /// - Parameter progress: called as each project is found and as each is done.
-    public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> AuditReport {
+    /// - Parameter progress: called as each project is found and as each is done, one call at a
+    ///   time.
+    public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> AuditReport {
         let everyManagedID = Set((managedKeys ?? []).map(\.keyId))
         let width = max(1, client.configuration.maximumConcurrentRequests)
         var audited: [ProjectAudit] = []
-        var state = Progress(done: 0, total: 0, totalIsFinal: false)
+        // Each project's task counts itself done as it ends, rather than when the listing next
+        // waits for a free slot, so that `done` is never behind by the projects in flight.
+        let state = Mutex(Progress(done: 0, total: 0, totalIsFinal: false))
+        let report: @Sendable (_ change: (inout Progress) -> Void) -> Void = { change in
+            state.withLock { change(&$0); progress($0) }
+        }
 
         try await withThrowingTaskGroup(of: ProjectAudit.self) { group in
             var running = 0
             for try await project in projectList() {
                 if running == width, let result = try await group.next() {
                     audited.append(result)
-                    state.done += 1
                     running -= 1
                 }
-                state.total += 1
-                progress(state)
-                group.addTask { try await self.audit(project, managedIDs: everyManagedID) }
+                report { $0.total += 1 }
+                group.addTask {
+                    let result = try await self.audit(project, managedIDs: everyManagedID)
+                    report { $0.done += 1 }
+                    return result
+                }
                 running += 1
             }
             // A cancelled listing ends the stream without an error: not a complete organization.
             try Task.checkCancellation()
-            state.totalIsFinal = true
-            progress(state)
-            for try await result in group {
-                audited.append(result)
-                state.done += 1
-                progress(state)
-            }
+            report { $0.totalIsFinal = true }
+            for try await result in group { audited.append(result) }
         }
 
         var findings = audited.flatMap(\.findings)

@@ -190,6 +190,24 @@ extension World {
         }
     }
 
+    @Test func eachProjectCountsAsDoneWhenItsKeysAreRead() async throws {
+        try await World().use { world in
+            try await world.sandbox.seed(organization: "big-org", projects: 120, keysPerProject: 1)
+            // The second page of projects comes a second late: the first page's projects end meanwhile.
+            await world.sandbox.inject(.delay(.zero), on: "listOrganizationProjects")
+            await world.sandbox.inject(.delay(.seconds(1)), on: "listOrganizationProjects")
+            let seen = Mutex<[OrganizationAudit.Progress]>([])
+            _ = try await world.withClient { client in
+                try await OrganizationAudit(organization: "big-org", client: client).run { progress in seen.withLock { $0.append(progress) } }
+            }
+            let page = 100 // projects a page, on both servers
+            let firstOfSecondPage = try #require(seen.withLock { $0.first { $0.total == page + 1 } })
+            #expect(firstOfSecondPage.done == page, "every project of the first page counted before the second page came")
+            #expect(seen.withLock { $0.map(\.done) } == seen.withLock { $0.map(\.done) }.sorted())
+            #expect(seen.withLock { $0.last } == OrganizationAudit.Progress(done: 120, total: 120, totalIsFinal: true))
+        }
+    }
+
     @Test func aRateLimitBurstMidAuditIsWaitedOut() async throws {
         try await World().use { world in
             try await world.sandbox.seed(organization: "my-org", projects: 30, keysPerProject: 2)
