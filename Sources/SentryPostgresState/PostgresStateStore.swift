@@ -84,14 +84,40 @@ public final class PostgresStateStore: StateStore, CustomStringConvertible {
             var records: [ResourceRecord] = []
             let decoder = JSONDecoder()
             for try await (id, body) in rows.decode((String, String).self) {
-                do {
-                    records.append(try decoder.decode(ResourceRecord.self, from: Data(body.utf8)))
-                } catch {
-                    throw StateError(.unreadable, "The state row \(app)/\(stage)/\(id) in \(table) is unreadable (\(error)); restore it from a backup or delete the row to let the next run adopt the resource.")
-                }
+                records.append(try Self.record(id: id, body: body, in: table, app: app, stage: stage, decoder))
             }
-            return records.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+            return Self.inCreationOrder(records)
         }
+    }
+
+    /// Every stack's records in one query, on one connection.
+    public func allRecords() async throws -> [StackName: [ResourceRecord]] {
+        let (table, logger) = (table, logger)
+        return try await withOwnConnection(doing: "reading the state of every stack") { connection in
+            let rows = try await connection.query(
+                "SELECT app, stage, id, body::text FROM \(unescaped: table) WHERE kind = 'resource'", logger: logger)
+            var stacks: [StackName: [ResourceRecord]] = [:]
+            let decoder = JSONDecoder()
+            for try await (app, stage, id, body) in rows.decode((String, String, String, String).self) {
+                stacks[StackName(app: app, stage: stage), default: []].append(
+                    try Self.record(id: id, body: body, in: table, app: app, stage: stage, decoder))
+            }
+            return stacks.mapValues(Self.inCreationOrder)
+        }
+    }
+
+    /// A row's record; an unreadable one is an error naming the row.
+    private static func record(id: String, body: String, in table: String, app: String, stage: String, _ decoder: JSONDecoder) throws -> ResourceRecord {
+        do {
+            return try decoder.decode(ResourceRecord.self, from: Data(body.utf8))
+        } catch {
+            throw StateError(.unreadable, "The state row \(app)/\(stage)/\(id) in \(table) is unreadable (\(error)); restore it from a backup or delete the row to let the next run adopt the resource.")
+        }
+    }
+
+    /// Records in the order they were made (the row order of the table is none).
+    private static func inCreationOrder(_ records: [ResourceRecord]) -> [ResourceRecord] {
+        records.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
     }
 
     public func write(_ record: ResourceRecord, app: String, stage: String) async throws {

@@ -28,8 +28,9 @@ public struct ManagedKey: Sendable, Hashable {
     /// answered yet) track none.
     public static func all(in store: any StateStore) async throws -> [ManagedKey] {
         var keys: [ManagedKey] = []
-        for stack in try await store.stacks() {
-            for record in try await store.records(app: stack.app, stage: stack.stage) where record.type == ClientKey.recordType {
+        let stacks = try await store.allRecords()
+        for stack in stacks.keys.sorted() {
+            for record in stacks[stack]! where record.type == ClientKey.recordType {
                 guard let keyId = record.string("keyId"), let organization = record.string("organization"),
                       let project = record.string("project") else { continue }
                 keys.append(ManagedKey(stack: stack, resource: record.id, organization: organization, project: project, keyId: keyId,

@@ -39,6 +39,9 @@ public protocol StateStore: Sendable {
     func stacks() async throws -> [StackName]
     /// Every record of a stack, in creation order.
     func records(app: String, stage: String) async throws -> [ResourceRecord]
+    /// Every record of every stack that has records, each stack's in creation order. The
+    /// default reads `stacks()`, then each stack's records; a database answers in one query.
+    func allRecords() async throws -> [StackName: [ResourceRecord]]
     /// Writes one record, replacing the one with its id; atomically.
     func write(_ record: ResourceRecord, app: String, stage: String) async throws
     /// Removes a record; removing one that is not there is not an error.
@@ -52,6 +55,14 @@ extension StateStore {
     /// Stores written before `stacks()` existed cannot list their stacks: this one says so.
     public func stacks() async throws -> [StackName] {
         throw StateError(.invalidConfiguration, "This state store (\(Self.self)) cannot list its stacks; implement StateStore.stacks().")
+    }
+
+    public func allRecords() async throws -> [StackName: [ResourceRecord]] {
+        var records: [StackName: [ResourceRecord]] = [:]
+        for stack in try await stacks() {
+            records[stack] = try await self.records(app: stack.app, stage: stack.stage)
+        }
+        return records
     }
 }
 

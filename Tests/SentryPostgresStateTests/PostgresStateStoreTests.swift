@@ -123,6 +123,9 @@ struct Database {
         try await store.delete(id: "never-there", app: "shop", stage: "prod")
         #expect(try await store.records(app: "shop", stage: "prod") == [renamed])
         #expect(try await store.records(app: "shop", stage: "dev").map(\.id) == ["other"])
+        #expect(try await store.allRecords() == [
+            StackName(app: "shop", stage: "prod"): [renamed], StackName(app: "shop", stage: "dev"): [Self.record("other", order: 0)],
+        ])
     }
 
     @Test func theTableIsCreatedAndVersionedByTheStore() async throws {

@@ -236,8 +236,14 @@ extension World {
                 }
                 return try await ManagedKey.all(in: world.store)
             }
-            #expect(try await world.store.stacks() == [StackName(app: "my app", stage: "prod/eu"), StackName(app: "shop", stage: "eu")])
-            #expect(keys.map(\.resource).sorted() == ["api", "web"])
+            let stacks = [StackName(app: "my app", stage: "prod/eu"), StackName(app: "shop", stage: "eu")]
+            #expect(try await world.store.stacks() == stacks)
+            #expect(keys.map(\.resource) == ["web", "api"], "by stack, then in creation order")
+            let all = try await world.store.allRecords()
+            #expect(all.keys.sorted() == stacks)
+            for stack in stacks {
+                #expect(try await all[stack] == world.store.records(app: stack.app, stage: stack.stage))
+            }
         }
     }
 }
