@@ -28,9 +28,8 @@ public struct ManagedKey: Sendable, Hashable {
     /// answered yet) track none.
     public static func all(in store: any StateStore) async throws -> [ManagedKey] {
         var keys: [ManagedKey] = []
-        let stacks = try await store.allRecords()
-        for stack in stacks.keys.sorted() {
-            for record in stacks[stack]! where record.type == ClientKey.recordType {
+        for (stack, records) in try await store.allRecords().sorted(by: { $0.key < $1.key }) {
+            for record in records where record.type == ClientKey.recordType {
                 guard let keyId = record.string("keyId"), let organization = record.string("organization"),
                       let project = record.string("project") else { continue }
                 keys.append(ManagedKey(stack: stack, resource: record.id, organization: organization, project: project, keyId: keyId,
