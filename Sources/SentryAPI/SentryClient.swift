@@ -14,10 +14,10 @@ import SentryModels
 /// instead of creating a duplicate.
 ///
 /// ```swift
-/// let client = try SentryClient(configuration: .resolve())
-/// defer { Task { try await client.shutdown() } }
+/// let client = SentryClient(configuration: try SentryConfiguration.resolve())
 /// let key = try await client.send(Operations.CreateProjectKey(
 ///     organizationIdOrSlug: "my-org", projectIdOrSlug: "web", body: CreateProjectKeyRequest(name: "Web")))
+/// try await client.shutdown()
 /// ```
 public final class SentryClient: Sendable {
     /// How the client connects, authenticates and retries.
