@@ -1,15 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The command-line programs start many times a day, each for one request. On Linux they are
-// linked as position-dependent executables (no relocations to apply at start, so no pages
-// copied to hold them) whose symbols are not exported (the runtime's start-up `dladdr` then
-// searches a table of a few symbols instead of ~40,000). Measured: `sentry-sdk --version`
-// 4.1-4.3 ms instead of 4.9 ms and 16 MB instead of 20 MB, `keys list` peak memory 22 MB instead
-// of 32 MB. lld, shipped with the toolchain, because gold turns the references of a
-// position-dependent program to the shared Swift runtime of a debug build into ones that the
-// loader warns about on stderr at run time (gold's static release binary starts ~0.5 ms sooner
-// still). Swift code is position-independent either way.
+// On Linux the command-line programs are position-dependent and export no symbols, so that a
+// start applies no relocations (`sentry-sdk --version` 4.1-4.3 ms instead of 4.9 ms, see
+// Benchmarks/RESULTS.md). lld ships with the toolchain; with gold the debug build's loader warns.
 let commandLineProgramLinking: [LinkerSetting] = [
     .unsafeFlags(["-use-ld=lld", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux])),
 ]
@@ -107,6 +101,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 // Extra trust roots for servers with a private certificate authority.
@@ -116,7 +111,8 @@ let package = Package(
         .target(
             name: "SentryResources",
             dependencies: [
-                "SentryAPI",
+                "SentryModels", "SentryAPI",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 // Manifests (YAML or JSON), read with the line and column of every node.
@@ -127,8 +123,10 @@ let package = Package(
         .target(
             name: "SentryPostgresState",
             dependencies: [
-                "SentryResources",
+                "SentryAPI", "SentryResources",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
@@ -148,6 +146,7 @@ let package = Package(
                 // Gzip and deflate request bodies, as SDKs send events to the ingest endpoints.
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `sentry-sdk`, the one program: keys, manifests (plan, apply, destroy, output), state
@@ -157,6 +156,7 @@ let package = Package(
             dependencies: [
                 "SentryAPI", "SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -205,18 +205,21 @@ let package = Package(
         // compresses nor redirects. InMemoryTracing records the spans of the tracing test.
         .testTarget(
             name: "SentryAPITests",
-            dependencies: ["SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport",
+            dependencies: ["SentryModels", "SentryAPI", "SentrySandbox", "SentrySandboxServer", "TestSupport",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Tracing", package: "swift-distributed-tracing"),
                            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl")] + hummingbirdServer
         ),
-        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
-        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),
+        .testTarget(name: "SentryResourcesTests", dependencies: ["SentryModels", "SentryAPI", "SentryResources", "SentryPostgresState", "SentrySandbox", "SentrySandboxServer", "TestSupport", "StackRunner"]),
+        .testTarget(name: "SentryPostgresStateTests", dependencies: ["SentryModels", "SentryAPI", "SentryPostgresState", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport", "SentryCLI"]),
         .testTarget(name: "SentrySandboxTests", dependencies: [
             "SentrySandbox", "SentrySandboxServer", "SentryAPI", "SentryModels",
             .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SentryCLITests", dependencies: [
-            "SentryCLI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
+            "SentryCLI", "SentryAPI", "SentryResources", "SentrySandbox", "SentrySandboxServer", "TestSupport",
             .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
         ]),
