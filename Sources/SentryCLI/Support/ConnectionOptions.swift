@@ -6,7 +6,6 @@ import Foundation
 #endif
 import Logging
 import SentryAPI
-import SentryResources
 import SentrySandbox
 import Synchronization
 
@@ -77,63 +76,6 @@ struct ConnectionOptions: ParsableArguments {
     /// Clients left open for the process to close (async-http-client expects a shutdown before
     /// a client is released).
     private static let keptUntilExit = Mutex<[SentryClient]>([])
-}
-
-/// The organization and project of a `keys` command.
-struct ProjectOptions: ParsableArguments {
-    @Option(help: "The organization slug (else SENTRY_ORG).")
-    var org: String?
-
-    @Option(help: "The project slug (else SENTRY_PROJECT).")
-    var project: String?
-
-    /// The organization and project, from the flags or sentry-cli's variables.
-    func target() throws -> (organization: String, project: String) {
-        let organization = try organizationSlug(org)
-        let project = project ?? ProcessInfo.processInfo.environment["SENTRY_PROJECT"] ?? ""
-        if project.isEmpty { throw CLIError.usage("Missing the project: pass --project or set SENTRY_PROJECT.") }
-        return (organization, project)
-    }
-}
-
-/// The organization from `--org`, else `SENTRY_ORG` (as sentry-cli reads it); bad usage when neither is set.
-func organizationSlug(_ flag: String?) throws -> String {
-    let organization = flag ?? ProcessInfo.processInfo.environment["SENTRY_ORG"] ?? ""
-    if organization.isEmpty { throw CLIError.usage("Missing the organization: pass --org or set SENTRY_ORG.") }
-    return organization
-}
-
-/// How results are printed.
-struct OutputOptions: ParsableArguments {
-    @Option(help: "table for people, json for scripts, env for a .env file (one key's variables).")
-    var format: KeyOutputFormat = .table
-
-    @Option(help: ArgumentHelp("The variables' prefix with --format env: SENTRY gives SENTRY_DSN, which Sentry's SDKs read.", valueName: "prefix"))
-    var outputName = "SENTRY"
-
-    @Flag(help: "Show key secrets and secret DSNs instead of masking or leaving them out.")
-    var showSecrets = false
-
-    func validate() throws {
-        guard Manifest.isVariableName(outputName) else {
-            throw ValidationError("--output-name must be a variable name: letters, digits and _, not starting with a digit (it is \"\(outputName)\").")
-        }
-    }
-
-    /// Refuses `--format env` for a command that prints no single key.
-    func requireOneKey(_ command: String) throws {
-        if format == .env { throw ValidationError("--format env prints one key's variables; \(command) prints no single key (use table or json).") }
-    }
-}
-
-/// How the manifest commands print: a table for people, one JSON document for scripts.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case table, json
-}
-
-/// How the `keys` commands print: as the manifest commands do, or as a `.env` file's lines.
-enum KeyOutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case table, json, env
 }
 
 extension SentryRegion: ExpressibleByArgument {}
