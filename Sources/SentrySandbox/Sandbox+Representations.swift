@@ -24,7 +24,6 @@ extension Sandbox {
         } else {
             nil
         }
-        let options = key.loaderOptions
         return ProjectKey(
             id: key.publicKey, name: key.label, label: key.label, public: key.publicKey, secret: key.secretKey,
             projectId: project.id, isActive: key.isActive, rateLimit: rateLimit,
@@ -46,13 +45,20 @@ extension Sandbox {
             browserSdkVersion: BrowserSDKVersion(rawValue: key.browserSdkVersion ?? Self.defaultBrowserSdkVersion),
             browserSdk: BrowserSDK(choices: Self.loaderChoices.map { [$0, $0] }),
             dateCreated: DateTime(rawValue: sentryTimestamp(key.dateCreated)),
-            dynamicSdkLoaderOptions: DynamicSDKLoaderOptions(
-                hasReplay: options["hasReplay"] ?? false, hasPerformance: options["hasPerformance"] ?? false,
-                hasDebug: options["hasDebug"] ?? false, hasFeedback: options["hasFeedback"] ?? false,
-                hasLogsAndMetrics: options["hasLogsAndMetrics"] ?? false
-            ),
+            dynamicSdkLoaderOptions: Self.loaderOptions(key.loaderOptions),
             useCase: token.isSuperuser ? UseCase(rawValue: key.useCase) : nil
         )
+    }
+
+    /// Every loader option the spec names, off unless the key turned it on, as Sentry answers.
+    static func loaderOptions(_ stored: [String: Bool]) -> DynamicSDKLoaderOptions {
+        var options = DynamicSDKLoaderOptions()
+        for field in DynamicSDKLoaderOptions.fields {
+            if let option = field.keyPath as? WritableKeyPath<DynamicSDKLoaderOptions, Bool?> {
+                options[keyPath: option] = stored[field.name] ?? false
+            }
+        }
+        return options
     }
 
     func representation(of organization: SandboxStore.Organization) -> Organization {

@@ -19,6 +19,10 @@ import Testing
         #expect(key.rateLimit == nil)
         #expect(key.useCase == nil, "useCase is shown to superusers only")
         #expect(key.dynamicSdkLoaderOptions == DynamicSDKLoaderOptions(hasReplay: true, hasPerformance: true, hasDebug: false, hasFeedback: false, hasLogsAndMetrics: false))
+        let options = try #require(key.dynamicSdkLoaderOptions)
+        for field in DynamicSDKLoaderOptions.fields {
+            #expect(options[keyPath: field.keyPath] as? Bool != nil, "every loader option the spec names is answered: \(field.name)")
+        }
         #expect(key.browserSdkVersion == "10.x")
         #expect(key.browserSdk?.choices == [["10.x", "10.x"], ["9.x", "9.x"], ["8.x", "8.x"], ["7.x", "7.x"]])
         let projectID = key.projectId
