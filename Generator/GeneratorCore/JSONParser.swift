@@ -1,9 +1,9 @@
 /// A small JSON parser that keeps object members in document order.
 ///
-/// Written by hand because the generator's goals need it: on Sentry's 3.9 MB official schema a
-/// whole generator run takes 0.41 s and 30 MB with it and 0.88 s and 57 MB reading the same
-/// JSON through Yams (which keeps member order too), against swift-openapi-generator's 6.5 s
-/// and 157 MB (goals: 20x faster, 1/5 of the memory; Benchmarks/RESULTS.md). Foundation's
+/// Written by hand because the generator's goals need it: on Sentry's official schema a run
+/// takes 0.60 s and 29 MB with it, 1.01 s and 56 MB reading the same JSON through Yams, which
+/// would miss both goals against swift-openapi-generator (15.2x faster instead of 20x, 1/2.8 of
+/// its memory instead of 1/5; `Benchmarks/generator/run`, 2026-12-07). Foundation's
 /// `JSONSerialization` would lose the member order. It follows RFC 8259; numbers without a
 /// fraction or exponent that fit in `Int` become `.int`, all others `.double`.
 public struct JSONParser {
