@@ -7,6 +7,8 @@ import NIOSSL
 // curl, against the same sandbox servers (processes of their own, started by ../run): one plain,
 // one HTTPS with a certificate authority made for the run. On each, in alternating rounds:
 // 1,000 sequential retrieves of one key over one kept-alive connection, and 100 pages of 100 keys.
+// The retrieves are also made with async-http-client alone, to show how much of SentryClient's
+// time against curl's is the HTTP library's.
 //
 // Usage: ClientComparison ROUNDS PLAIN_URL HTTPS_URL CA_FILE; each server accepts bench-token
 // and has the project bench/web, which this program fills with 10,000 keys.
@@ -38,13 +40,25 @@ func curlConfig(_ name: String, urls: [String], https: Bool) throws -> URL {
     return file
 }
 
+/// An async-http-client configured as SentryClient's transport configures it: the run's
+/// authority trusted, HTTP/1.1 only on plain HTTP, no tracing, no redirects.
+func makeHTTPClient(https: Bool) -> HTTPClient {
+    var configuration = HTTPClient.Configuration()
+    if https {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(caFile)
+        configuration.tlsConfiguration = tls
+    } else {
+        configuration.httpVersion = .http1Only
+    }
+    configuration.tracing.tracer = nil
+    configuration.redirectConfiguration = .disallow
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}
+
 /// The URLs of every page of the project's keys, 100 a page, following the `Link` cursors.
 func pageURLs(_ base: String, https: Bool) async throws -> [String] {
-    var configuration = HTTPClient.Configuration()
-    var tls = TLSConfiguration.makeClientConfiguration()
-    tls.trustRoots = .file(caFile)
-    if https { configuration.tlsConfiguration = tls }
-    let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    let http = makeHTTPClient(https: https)
     defer { _ = http.shutdown() }
     let first = "\(base)/api/0/projects/bench/web/keys/?per_page=100"
     var urls = [first]
@@ -59,7 +73,7 @@ func pageURLs(_ base: String, https: Bool) async throws -> [String] {
     return urls
 }
 
-struct Measured { var ours: [Double] = [], official: [Double] = [], curl: [Double] = [] }
+struct Measured { var ours: [Double] = [], official: [Double] = [], curl: [Double] = [], raw: [Double] = [] }
 var rows: [(String, Measured)] = []
 
 for (label, url, https) in [("plain HTTP", plainURL, false), ("HTTPS", httpsURL, true)] {
@@ -74,23 +88,33 @@ for (label, url, https) in [("plain HTTP", plainURL, false), ("HTTPS", httpsURL,
 
     func retrieveOurs() async throws { for _ in 0..<retrieves { _ = try await ours.retrieve(id) } }
     func retrieveOfficial() async throws { for _ in 0..<retrieves { _ = try await official.retrieve(id) } }
+    let raw = makeHTTPClient(https: https)
+    func retrieveRaw() async throws {
+        for _ in 0..<retrieves {
+            var request = try HTTPClient.Request(url: retrieveURL)
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            guard try await raw.execute(request: request).get().status == .ok else { fatalError("async-http-client's retrieve failed") }
+        }
+    }
     func listOurs() async throws { guard try await ours.listAll() == keyCount else { fatalError("SentryClient listed a wrong count") } }
     func listOfficial() async throws { guard try await official.listAll() == keyCount else { fatalError("the generated client listed a wrong count") } }
 
     // Warm every path once, then alternate so that none gets a quieter machine.
-    try await retrieveOurs(); try await retrieveOfficial(); _ = try curl(config: retrieveConfig)
+    try await retrieveOurs(); try await retrieveOfficial(); _ = try curl(config: retrieveConfig); try await retrieveRaw()
     try await listOurs(); try await listOfficial(); _ = try curl(config: listConfig)
     var retrieve = Measured(), list = Measured()
     for _ in 0..<rounds {
         retrieve.ours.append(try await timed(retrieveOurs))
         retrieve.official.append(try await timed(retrieveOfficial))
         retrieve.curl.append(try curl(config: retrieveConfig))
+        retrieve.raw.append(try await timed(retrieveRaw))
         list.ours.append(try await timed(listOurs))
         list.official.append(try await timed(listOfficial))
         list.curl.append(try curl(config: listConfig))
     }
     try await ours.shutdown()
     try await official.shutdown()
+    try await raw.shutdown()
     rows.append(("1,000 sequential retrieves, \(label)", retrieve))
     rows.append(("100 pages of 100 keys, \(label)", list))
 }
@@ -99,8 +123,8 @@ let benchmark = "SentryClient vs swift-openapi-generator client vs curl"
 var table = """
 SentryClient vs the swift-openapi-generator 1.14.3 client of Sentry's official schema vs curl, one sandbox server each for plain HTTP and HTTPS (processes of their own), \(rounds) rounds, median (min-max)
 
-| measure | SentryClient | generated client | curl | SentryClient / curl | SentryClient / generated |
-| --- | --- | --- | --- | --- | --- |
+| measure | SentryClient | generated client | curl | SentryClient / curl | SentryClient / generated | async-http-client alone / curl |
+| --- | --- | --- | --- | --- | --- | --- |
 
 """
 for (measure, measured) in rows {
@@ -113,6 +137,13 @@ for (measure, measured) in rows {
               ratio: String(format: "%.2fx", toOfficial), goal: "< 1x", met: toOfficial < 1)
     recordRow(benchmark: benchmark, measure: "\(measure): the generated client vs curl", ours: official.text("s"), theirs: curl.text("s"),
               ratio: String(format: "%.2fx", official.median / curl.median))
-    table += "| \(measure) | \(ours.text("s")) | \(official.text("s")) | \(curl.text("s")) | \(String(format: "%.2fx", toCurl)) | \(String(format: "%.2fx", toOfficial)) |\n"
+    var rawToCurl = "-"
+    if !measured.raw.isEmpty {
+        let raw = Spread(measured.raw)
+        rawToCurl = String(format: "%.2fx", raw.median / curl.median)
+        recordRow(benchmark: benchmark, measure: "\(measure): async-http-client alone vs curl", ours: raw.text("s"), theirs: curl.text("s"),
+                  ratio: rawToCurl)
+    }
+    table += "| \(measure) | \(ours.text("s")) | \(official.text("s")) | \(curl.text("s")) | \(String(format: "%.2fx", toCurl)) | \(String(format: "%.2fx", toOfficial)) | \(rawToCurl) |\n"
 }
 print(table)
