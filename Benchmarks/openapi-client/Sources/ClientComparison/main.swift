@@ -2,13 +2,15 @@ import AsyncHTTPClient
 import BenchmarkSupport
 import Foundation
 import NIOSSL
+import SentryAPI
 
 // SentryClient, the client swift-openapi-generator generates from Sentry's official schema, and
 // curl, against the same sandbox servers (processes of their own, started by ../run): one plain,
 // one HTTPS with a certificate authority made for the run. On each, in alternating rounds:
 // 1,000 sequential retrieves of one key over one kept-alive connection, and 100 pages of 100 keys.
 // The retrieves are also made with async-http-client alone, to show how much of SentryClient's
-// time against curl's is the HTTP library's.
+// time against curl's is the HTTP library's, and the same answers are decoded by JSONDecoder
+// alone (the retrieve's body 1,000 times, each page once), to show how much is the decoding.
 //
 // Usage: ClientComparison ROUNDS PLAIN_URL HTTPS_URL CA_FILE; each server accepts bench-token
 // and has the project bench/web, which this program fills with 10,000 keys.
@@ -56,24 +58,30 @@ func makeHTTPClient(https: Bool) -> HTTPClient {
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 }
 
-/// The URLs of every page of the project's keys, 100 a page, following the `Link` cursors.
-func pageURLs(_ base: String, https: Bool) async throws -> [String] {
+/// The body of a `GET` of `url`.
+func body(of url: String, with http: HTTPClient) async throws -> (body: Data, link: String?) {
+    var request = HTTPClientRequest(url: url)
+    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+    let response = try await http.execute(request, timeout: .seconds(30))
+    return (Data((try await response.body.collect(upTo: 1 << 22)).readableBytesView), response.headers.first(name: "Link"))
+}
+
+/// The URLs and bodies of every page of the project's keys, 100 a page, following the `Link` cursors.
+func pages(_ base: String, https: Bool) async throws -> [(url: String, body: Data)] {
     let http = makeHTTPClient(https: https)
     defer { _ = http.shutdown() }
     let first = "\(base)/api/0/projects/bench/web/keys/?per_page=100"
-    var urls = [first]
-    while true {
-        var request = HTTPClientRequest(url: urls.last!)
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await http.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 22)
-        guard let link = response.headers.first(name: "Link"), let cursor = LinkMiddleware.nextCursor(inLink: link) else { break }
-        urls.append("\(first)&cursor=\(cursor)")
+    var pages: [(url: String, body: Data)] = []
+    var next: String? = first
+    while let url = next {
+        let (body, link) = try await body(of: url, with: http)
+        pages.append((url, body))
+        next = link.flatMap(LinkMiddleware.nextCursor(inLink:)).map { "\(first)&cursor=\($0)" }
     }
-    return urls
+    return pages
 }
 
-struct Measured { var ours: [Double] = [], official: [Double] = [], curl: [Double] = [], raw: [Double] = [] }
+struct Measured { var ours: [Double] = [], official: [Double] = [], curl: [Double] = [], raw: [Double] = [], decoding: [Double] = [] }
 var rows: [(String, Measured)] = []
 
 for (label, url, https) in [("plain HTTP", plainURL, false), ("HTTPS", httpsURL, true)] {
@@ -82,19 +90,27 @@ for (label, url, https) in [("plain HTTP", plainURL, false), ("HTTPS", httpsURL,
     let id = try await ours.seed(keyCount)
     let retrieveURL = "\(url)/api/0/projects/bench/web/keys/\(id)/"
     let retrieveConfig = try curlConfig("retrieve-\(https)", urls: Array(repeating: retrieveURL, count: retrieves), https: https)
-    let pages = try await pageURLs(url, https: https)
+    let pages = try await pages(url, https: https)
     guard pages.count == keyCount / 100 else { fatalError("expected \(keyCount / 100) pages, found \(pages.count)") }
-    let listConfig = try curlConfig("list-\(https)", urls: pages, https: https)
+    let listConfig = try curlConfig("list-\(https)", urls: pages.map(\.url), https: https)
 
     func retrieveOurs() async throws { for _ in 0..<retrieves { _ = try await ours.retrieve(id) } }
     func retrieveOfficial() async throws { for _ in 0..<retrieves { _ = try await official.retrieve(id) } }
     let raw = makeHTTPClient(https: https)
+    let retrieveBody = try await body(of: retrieveURL, with: raw).body
     func retrieveRaw() async throws {
         for _ in 0..<retrieves {
             var request = try HTTPClient.Request(url: retrieveURL)
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             guard try await raw.execute(request: request).get().status == .ok else { fatalError("async-http-client's retrieve failed") }
         }
+    }
+    // A new JSONDecoder for each answer, as SentryClient decodes them.
+    func decodeRetrieves() throws {
+        for _ in 0..<retrieves { guard try JSONDecoder().decode(ProjectKey.self, from: retrieveBody).id == id else { fatalError("decoded a wrong key") } }
+    }
+    func decodePages() throws {
+        for page in pages { guard try JSONDecoder().decode([ProjectKey].self, from: page.body).count == 100 else { fatalError("decoded a wrong page") } }
     }
     func listOurs() async throws { guard try await ours.listAll() == keyCount else { fatalError("SentryClient listed a wrong count") } }
     func listOfficial() async throws { guard try await official.listAll() == keyCount else { fatalError("the generated client listed a wrong count") } }
@@ -108,9 +124,11 @@ for (label, url, https) in [("plain HTTP", plainURL, false), ("HTTPS", httpsURL,
         retrieve.official.append(try await timed(retrieveOfficial))
         retrieve.curl.append(try curl(config: retrieveConfig))
         retrieve.raw.append(try await timed(retrieveRaw))
+        retrieve.decoding.append(try await timed(decodeRetrieves))
         list.ours.append(try await timed(listOurs))
         list.official.append(try await timed(listOfficial))
         list.curl.append(try curl(config: listConfig))
+        list.decoding.append(try await timed(decodePages))
     }
     try await ours.shutdown()
     try await official.shutdown()
@@ -123,8 +141,8 @@ let benchmark = "SentryClient vs swift-openapi-generator client vs curl"
 var table = """
 SentryClient vs the swift-openapi-generator 1.14.3 client of Sentry's official schema vs curl, one sandbox server each for plain HTTP and HTTPS (processes of their own), \(rounds) rounds, median (min-max)
 
-| measure | SentryClient | generated client | curl | SentryClient / curl | SentryClient / generated | async-http-client alone / curl |
-| --- | --- | --- | --- | --- | --- | --- |
+| measure | SentryClient | generated client | curl | SentryClient / curl | SentryClient / generated | async-http-client alone / curl | JSONDecoder alone | SentryClient less JSONDecoder / curl |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 
 """
 for (measure, measured) in rows {
@@ -144,6 +162,12 @@ for (measure, measured) in rows {
         recordRow(benchmark: benchmark, measure: "\(measure): async-http-client alone vs curl", ours: raw.text("s"), theirs: curl.text("s"),
                   ratio: rawToCurl)
     }
-    table += "| \(measure) | \(ours.text("s")) | \(official.text("s")) | \(curl.text("s")) | \(String(format: "%.2fx", toCurl)) | \(String(format: "%.2fx", toOfficial)) | \(rawToCurl) |\n"
+    let decoding = Spread(measured.decoding)
+    let lessDecoding = String(format: "%.2fx", (ours.median - decoding.median) / curl.median)
+    recordRow(benchmark: benchmark, measure: "\(measure): JSONDecoder alone on the same answers vs curl", ours: decoding.text("s"), theirs: curl.text("s"),
+              ratio: String(format: "%.2fx", decoding.median / curl.median))
+    recordRow(benchmark: benchmark, measure: "\(measure): SentryClient less JSONDecoder's time vs curl", ours: ours.text("s"), theirs: curl.text("s"),
+              ratio: lessDecoding)
+    table += "| \(measure) | \(ours.text("s")) | \(official.text("s")) | \(curl.text("s")) | \(String(format: "%.2fx", toCurl)) | \(String(format: "%.2fx", toOfficial)) | \(rawToCurl) | \(decoding.text("s")) | \(lessDecoding) |\n"
 }
 print(table)
