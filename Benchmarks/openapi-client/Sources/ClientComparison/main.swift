@@ -58,7 +58,7 @@ func makeHTTPClient(https: Bool) -> HTTPClient {
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 }
 
-/// The body of a `GET` of `url`.
+/// The body and the `Link` header of a `GET` of `url`.
 func body(of url: String, with http: HTTPClient) async throws -> (body: Data, link: String?) {
     var request = HTTPClientRequest(url: url)
     request.headers.add(name: "Authorization", value: "Bearer \(token)")
